@@ -1,0 +1,1 @@
+"""Accounts: functions that change state."""

@@ -1,0 +1,1 @@
+"""Appointments: functions that change state."""

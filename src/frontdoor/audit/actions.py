@@ -1,0 +1,1 @@
+"""Audit trail: functions that change state."""

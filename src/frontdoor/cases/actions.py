@@ -1,0 +1,1 @@
+"""Cases: functions that change state."""

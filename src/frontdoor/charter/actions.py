@@ -1,0 +1,1 @@
+"""Customer Charter: functions that change state."""

@@ -1,0 +1,1 @@
+"""Customer Charter: background tasks."""

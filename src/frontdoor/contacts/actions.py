@@ -1,0 +1,1 @@
+"""Contacts: functions that change state."""

@@ -1,0 +1,1 @@
+"""Council configuration: functions that change state."""

@@ -1,0 +1,1 @@
+"""Customers: functions that change state."""

@@ -1,0 +1,1 @@
+"""Feedback: functions that change state."""

@@ -1,0 +1,1 @@
+"""Performance and insight: functions that change state."""

@@ -1,0 +1,1 @@
+"""Performance and insight: background tasks."""

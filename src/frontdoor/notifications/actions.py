@@ -1,0 +1,1 @@
+"""Notifications: functions that change state."""

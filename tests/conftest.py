@@ -1,0 +1,31 @@
+"""Shared fixtures. Unit tests run on SQLite and again on PostgreSQL (DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
+
+
+@pytest.fixture
+def now() -> datetime:
+    """A fixed instant so tests never depend on the wall clock (Monday 5 Jan 2026, 10:00 UTC)."""
+    return datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    vendor = connection.settings_dict["ENGINE"].rsplit(".", 1)[-1]
+    for item in items:
+        if vendor != "postgresql" and (
+            item.get_closest_marker("postgres") or item.get_closest_marker("browser")
+        ):
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass"))
