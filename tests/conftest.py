@@ -29,3 +29,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.get_closest_marker("postgres") or item.get_closest_marker("browser")
         ):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass"))
+
+
+from tests.council.fixtures import council  # noqa: E402,F401  (loads north-norfolk into the test DB)

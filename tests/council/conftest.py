@@ -1,0 +1,3 @@
+from tests.council.fixtures import council
+
+__all__ = ["council"]
