@@ -1,1 +1,44 @@
 """Accounts: admin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from frontdoor.accounts.models import ExternalIdentity, MfaDevice, TeamMembership, User
+
+
+class TeamMembershipInline(admin.TabularInline[TeamMembership, User]):
+    model = TeamMembership
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin[User]):
+    list_display = ["email", "display_name", "role", "is_active", "mfa_required", "last_login"]
+    list_filter = ["role", "is_active", "mfa_required"]
+    search_fields = ["email", "display_name"]
+    ordering = ["email"]
+    # Passwords are set through the sign-in flows, never shown or typed here.
+    exclude = ["password"]
+    readonly_fields = ["last_login", "created_at", "deactivated_at"]
+    inlines = [TeamMembershipInline]
+
+
+@admin.register(TeamMembership)
+class TeamMembershipAdmin(admin.ModelAdmin[TeamMembership]):
+    list_display = ["user", "team_code", "role_in_team", "since"]
+    list_filter = ["team_code", "role_in_team"]
+    search_fields = ["user__email", "team_code"]
+
+
+@admin.register(MfaDevice)
+class MfaDeviceAdmin(admin.ModelAdmin[MfaDevice]):
+    list_display = ["user", "kind", "name", "confirmed_at", "last_used_at"]
+    list_filter = ["kind"]
+    exclude = ["secret"]  # never display a second factor's secret
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(admin.ModelAdmin[ExternalIdentity]):
+    list_display = ["user", "issuer", "subject", "linked_at"]
+    search_fields = ["user__email", "subject"]

@@ -1,7 +1,10 @@
-"""Accounts: one user model for staff, residents and API clients."""
+"""Accounts: one user model for staff, residents and API clients; teams; sign-in readiness."""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 
@@ -16,16 +19,23 @@ class Role(models.TextChoices):
     API_CLIENT = "api_client", "API client"
 
 
+STAFF_ROLES: frozenset[str] = frozenset(
+    {Role.AGENT, Role.CASE_OFFICER, Role.TEAM_LEADER, Role.MANAGER, Role.ADMINISTRATOR}
+)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields: object) -> User:
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        # Staff must use two-factor sign-in unless someone decides otherwise on purpose.
+        fields.setdefault("mfa_required", fields.get("role") in STAFF_ROLES)
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> User:
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
         fields.setdefault("role", Role.ADMINISTRATOR)
         fields["is_superuser"] = True
         return self.create_user(email, password, **fields)
@@ -36,13 +46,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
     is_active = models.BooleanField(default=True)
+    mfa_required = models.BooleanField(
+        default=True, help_text="Must sign in with a second factor (true for staff by default)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     @property
     def is_staff(self) -> bool:  # type: ignore[override]
@@ -51,3 +65,77 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+
+class RoleInTeam(models.TextChoices):
+    MEMBER = "member", "Member"
+    LEADER = "leader", "Leader"
+    MANAGER = "manager", "Manager"
+
+
+class TeamMembership(models.Model):
+    """A user's place in a team named by its code in the council configuration (no foreign key)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    team_code = models.CharField(max_length=64)
+    role_in_team = models.CharField(
+        max_length=10, choices=RoleInTeam.choices, default=RoleInTeam.MEMBER
+    )
+    since = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team_code"], name="one_membership_per_team"),
+        ]
+        indexes = [models.Index(fields=["team_code", "role_in_team"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.team_code} ({self.role_in_team})"
+
+
+class MfaKind(models.TextChoices):
+    TOTP = "totp", "Authenticator app (TOTP)"
+    WEBAUTHN = "webauthn", "Security key or passkey (WebAuthn)"
+
+
+class MfaDevice(models.Model):
+    """A second factor a user has enrolled.
+
+    `secret` holds the TOTP seed or the WebAuthn credential (public key and id). It is NOT
+    encrypted at rest yet: encrypt it before two-factor sign-in goes live.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mfa_devices"
+    )
+    kind = models.CharField(max_length=10, choices=MfaKind.choices)
+    name = models.CharField(max_length=100)
+    secret = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+
+class ExternalIdentity(models.Model):
+    """A sign-in identity from an OpenID Connect provider linked to a user."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities"
+    )
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "external identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_user_per_oidc_subject"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -1,0 +1,67 @@
+"""Customers: bulk import for legacy-system migration and demo data: no per-row events.
+
+Rows are mappings of field attname to value (`id` included where children refer to the row);
+columns a row leaves out take the model's default. Nothing is validated, deduplicated or
+audited here and no CustomerEvent is written: the caller builds valid rows (normalised
+postcodes, E.164 phone numbers, lower-case emails) and runs the import in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from frontdoor.core.bulk import import_mappings, reserve_ids
+from frontdoor.customers.models import (
+    Address,
+    Consent,
+    Customer,
+    EmailAddress,
+    PhoneNumber,
+    WarningMarker,
+)
+
+Rows = Iterable[Mapping[str, Any]]
+
+
+def reserve_customer_ids(count: int) -> list[int]:
+    """Primary keys for `count` customers written later by `import_customers`."""
+    return reserve_ids(Customer, count)
+
+
+def import_customers(rows: Rows) -> int:
+    """Bulk import for legacy-system migration and demo data: no per-row events.
+
+    Each row needs id, kind, created_at and updated_at; names, preferences, needs and
+    ward_code as the model describes.
+    """
+    return import_mappings(Customer, rows)
+
+
+def import_email_addresses(rows: Rows) -> int:
+    """Bulk import for legacy-system migration and demo data: no per-row events."""
+    return import_mappings(EmailAddress, rows)
+
+
+def import_phone_numbers(rows: Rows) -> int:
+    """Bulk import for legacy-system migration and demo data: no per-row events."""
+    return import_mappings(PhoneNumber, rows)
+
+
+def import_addresses(rows: Rows) -> int:
+    """Bulk import for legacy-system migration and demo data: no per-row events."""
+    return import_mappings(Address, rows)
+
+
+def import_consents(rows: Rows) -> int:
+    """Bulk import for legacy-system migration and demo data: no per-row events."""
+    return import_mappings(Consent, rows)
+
+
+def import_warning_markers(rows: Rows) -> int:
+    """Bulk import for legacy-system migration and demo data: no per-row events."""
+    return import_mappings(WarningMarker, rows)
+
+
+def any_customers_exist() -> bool:
+    return Customer.objects.exists()
