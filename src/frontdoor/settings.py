@@ -138,16 +138,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 NODE_MODULES = PROJECT_DIR / "node_modules"
+_STATIC_SOURCES: list[Path | tuple[str, Path]] = [
+    PROJECT_DIR / "static",
+    ("assets", NODE_MODULES / "govuk-frontend/dist/govuk/assets"),
+    ("assets", NODE_MODULES / "@ministryofjustice/frontend/moj/assets"),
+    ("govuk", NODE_MODULES / "govuk-frontend/dist/govuk"),
+    ("moj", NODE_MODULES / "@ministryofjustice/frontend/moj"),
+]
 STATICFILES_DIRS = [
-    p
-    for p in [
-        PROJECT_DIR / "static",
-        ("assets", NODE_MODULES / "govuk-frontend/dist/govuk/assets"),
-        ("assets", NODE_MODULES / "@ministryofjustice/frontend/moj/assets"),
-        ("govuk", NODE_MODULES / "govuk-frontend/dist/govuk"),
-        ("moj", NODE_MODULES / "@ministryofjustice/frontend/moj"),
-    ]
-    if Path(p if isinstance(p, Path) else p[1]).exists()
+    p for p in _STATIC_SOURCES if (p if isinstance(p, Path) else p[1]).exists()
 ]
 MEDIA_ROOT = DATA_DIR / "uploads"
 MEDIA_URL = "/uploads/"
@@ -165,6 +164,16 @@ TASKS = {
         "QUEUES": [],
     }
 }
+
+# Outgoing email by SMTP (the notifications outbox's self-hosted default provider).
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("FRONTDOOR_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("FRONTDOOR_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("FRONTDOOR_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FRONTDOOR_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("FRONTDOOR_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("FRONTDOOR_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("FRONTDOOR_EMAIL_FROM", "no-reply@localhost")
 
 # The council accessor re-checks which configuration version is current at most this often.
 FRONTDOOR_COUNCIL_CACHE_SECONDS = float(os.environ.get("FRONTDOOR_COUNCIL_CACHE_SECONDS", "5"))

@@ -3,4 +3,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("staff/", include("frontdoor.console.urls")),
+    path("", include("frontdoor.portal.urls")),
 ]
+
+# Error pages in the resident layout (they must not depend on the page that failed).
+handler403 = "frontdoor.portal.views.permission_denied"
+handler404 = "frontdoor.portal.views.page_not_found"
+handler500 = "frontdoor.portal.views.server_error"
