@@ -6,39 +6,20 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from frontdoor.accounts.models import STAFF_ROLES, Role
 from frontdoor.accounts.queries import team_codes_for
-from frontdoor.core.templating import FALLBACK_COUNCIL_NAME, Branding, page_context, render_page
-from frontdoor.council.config import CouncilConfig
-from frontdoor.council.errors import CouncilNotLoaded, UnknownCode
-from frontdoor.council.queries import current_council
-
-SERVICE_NAME = "Staff console"
-
-
-def _council_or_none() -> CouncilConfig | None:
-    try:
-        return current_council()
-    except CouncilNotLoaded:
-        return None
-
-
-def _staff_branding(config: CouncilConfig | None) -> Branding:
-    name = config.council.name.get("en") if config else FALLBACK_COUNCIL_NAME
-    return Branding(
-        council_name=name, service_name=SERVICE_NAME, service_url=reverse("console:home")
-    )
-
-
-def _is_staff(user: Any) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role in STAFF_ROLES)
+from frontdoor.console.pages import (
+    council_or_none,
+    render_staff_page,
+    staff_branding,
+    staff_only,
+)
+from frontdoor.core.templating import page_context
+from frontdoor.council.errors import UnknownCode
 
 
 class StaffSignInForm(AuthenticationForm):
@@ -78,7 +59,7 @@ class SignInView(auth_views.LoginView):
         return page_context(
             self.request,
             title="Sign in",
-            branding=_staff_branding(_council_or_none()),
+            branding=staff_branding(council_or_none()),
             context={**context, "errors": errors, "field_errors": _field_errors(form)},
             has_errors=bool(errors),
         )
@@ -100,12 +81,10 @@ class SignOutView(auth_views.LogoutView):
 
 
 @require_safe
-@login_required
+@staff_only
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not _is_staff(user):
-        raise PermissionDenied("The staff console is for council staff")
-    config = _council_or_none()
+    config = council_or_none()
     teams = []
     for code in sorted(team_codes_for(user)):
         try:
@@ -113,14 +92,10 @@ def home(request: HttpRequest) -> HttpResponse:
         except UnknownCode:
             name = f"{code} (not in the current configuration)"
         teams.append(name)
-    return render_page(
+    return render_staff_page(
         request,
         "console/home.html",
         title="Staff console",
-        branding=_staff_branding(config),
-        context={
-            "role": Role(user.role).label,  # type: ignore[union-attr]
-            "teams": teams,
-            "nav_current": "home",
-        },
+        nav="home",
+        context={"role": Role(user.role).label, "teams": teams},  # type: ignore[union-attr]
     )
