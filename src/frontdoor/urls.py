@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/notify/callback", include("frontdoor.api.notify_callbacks")),
     path("staff/", include("frontdoor.console.urls")),
     path("", include("frontdoor.portal.urls")),
 ]
