@@ -1,8 +1,9 @@
 """`frontdoor serve [--host 127.0.0.1] [--port 8000] [--workers 2] [--no-worker]`.
 
-Gets the database and static files ready, then runs the web server (gunicorn) and the task
-worker (django-tasks-db's `db_worker`) as child processes. SIGINT and SIGTERM are passed on to
-both; when either child stops, the other is stopped too and serve exits with that child's status.
+Gets the database and static files ready, then runs the web server (gunicorn), the task
+worker (django-tasks-db's `db_worker`) and the periodic-job scheduler (`run_periodic`) as child
+processes. SIGINT and SIGTERM are passed on to
+all; when one child stops, the others are stopped too and serve exits with its status.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "frontdoor", "db_worker", "--no-reload", "--queue-name", "*"]
 
 
+def scheduler_command() -> list[str]:
+    # The Tasks framework has no scheduler: this process enqueues the periodic jobs
+    # (outbox sweep: retries, reminders, messages left mid-send) every minute.
+    return [sys.executable, "-m", "frontdoor", "run_periodic"]
+
+
 def exit_status(returncode: int) -> int:
     """A child killed by signal N reports -N; a shell would say 128 + N."""
     return 128 - returncode if returncode < 0 else returncode
@@ -72,6 +79,7 @@ class Command(BaseCommand):
         commands = {"web server": web_command(host=host, port=port, workers=workers)}
         if not options["no_worker"]:
             commands["task worker"] = worker_command()
+            commands["scheduler"] = scheduler_command()
         self.stdout.write(f"Front Door is starting on http://{host}:{port}/ (Ctrl-C to stop)")
         self.stdout.flush()
         raise SystemExit(self._supervise(commands))
