@@ -24,6 +24,7 @@ from frontdoor.accounts.models import Role
 from frontdoor.accounts.permissions import require
 from frontdoor.accounts.queries import led_team_codes, team_codes_for
 from frontdoor.audit.actions import record_change
+from frontdoor.cases import messages
 from frontdoor.cases.models import (
     ALLOWED_TRANSITIONS,
     OPEN_STATUSES,
@@ -142,7 +143,7 @@ def open_case(
             return existing
     try:
         with transaction.atomic():
-            return _open_case(
+            case = _open_case(
                 case_type=case_type,
                 service_code=service_code,
                 customer=customer,
@@ -159,6 +160,9 @@ def open_case(
                 location=location,
                 idempotency_key=idempotency_key,
             )
+            messages.tell_customer_opened(case=case, event=_opened_event(case),
+                                          handed_off=False, now=now)
+            return case
     except IntegrityError:
         if idempotency_key:
             existing = Case.objects.filter(idempotency_key=idempotency_key).first()
@@ -201,6 +205,8 @@ def hand_off_contact(
             owner=owner,
         )
         _record(case, EventKind.NOTE_ADDED, by=by, at=now, summary=note, action="case.note_added")
+        messages.tell_customer_opened(case=case, event=_opened_event(case), handed_off=True,
+                                      now=now)
     return case
 
 
@@ -228,6 +234,11 @@ def request_callback(*, contact: Contact, note: str, by: User, now: datetime) ->
             now=now,
         )
         _record(case, EventKind.NOTE_ADDED, by=by, at=now, summary=note, action="case.note_added")
+        if case.promised_at is not None:
+            messages.tell_customer(case=case, event=_opened_event(case),
+                                   message="callback_scheduled",
+                                   data={"callback_at": messages.long_date(case.promised_at)},
+                                   now=now)
     return case
 
 
@@ -278,7 +289,7 @@ def transfer_case(
         if fresh.status in (Status.ASSIGNED, Status.IN_PROGRESS):
             fresh.status = Status.NEW
         _save(fresh, ["team_code", "owner", "status"])
-        _record(
+        moved = _record(
             fresh,
             EventKind.TRANSFERRED,
             by=by,
@@ -288,6 +299,7 @@ def transfer_case(
             customer_visible=True,
         )
         _record(fresh, EventKind.NOTE_ADDED, by=by, at=now, summary=note, action="case.note_added")
+        messages.tell_customer_opened(case=fresh, event=moved, handed_off=True, now=now)
     return _sync(case, fresh)
 
 
@@ -388,7 +400,7 @@ def resolve_case(
         _refresh_due_dates(fresh, move_promise=False)
         _save(fresh, ["status", "outcome", "outcome_note", "resolved_at"])
         label = Outcome(outcome).label
-        _record(
+        resolved = _record(
             fresh,
             EventKind.RESOLVED,
             by=by,
@@ -397,6 +409,8 @@ def resolve_case(
             data={"before": before, "outcome": outcome, "clocks": _clock_outcomes(fresh)},
             customer_visible=True,
         )
+        messages.tell_customer(case=fresh, event=resolved, message="case_resolved",
+                               data=messages.resolved_data(fresh), now=now)
     return _sync(case, fresh)
 
 
@@ -457,8 +471,12 @@ def add_customer_update(*, case: Case, text: str, by: User, now: datetime) -> Ca
     require(by, "case.message_customer")
     _require_team_work(by, case, "case.message_customer")
     text = _required_text(text, "text", "Write the update for the customer")
-    return _record(case, EventKind.MESSAGE_SENT, by=by, at=now, summary=text,
-                   customer_visible=True)
+    with transaction.atomic():
+        event = _record(case, EventKind.MESSAGE_SENT, by=by, at=now, summary=text,
+                        customer_visible=True)
+        messages.tell_customer(case=case, event=event, message="case_update",
+                               data={"update": text}, now=now)
+    return event
 
 
 def extend_deadline(
@@ -485,7 +503,7 @@ def extend_deadline(
         _refresh_due_dates(fresh, move_promise=False)
         fresh.promised_at = clock.due_at
         _save(fresh, ["promised_at"])
-        _record(
+        extended = _record(
             fresh,
             EventKind.DEADLINE_EXTENDED,
             by=by,
@@ -495,6 +513,9 @@ def extend_deadline(
                   "standard_id": clock.standard_id},
             customer_visible=True,
         )
+        messages.tell_customer(case=fresh, event=extended, message="deadline_extended",
+                               data={"new_date": messages.long_date(clock.due_at),
+                                     "reason": reason}, now=now)
     return _sync(case, fresh)
 
 
@@ -652,8 +673,11 @@ def _open_case(
         _link_contact(case, contact, by=by, now=now)
         record_contact_outcome(contact=contact, outcome=ContactOutcome.CASE_CREATED,
                                note=case.reference, by=by, now=now)
-    # The notifications outbox (acknowledgement) joins here once it exists.
     return case
+
+
+def _opened_event(case: Case) -> CaseEvent:
+    return case.events.get(kind=EventKind.OPENED)
 
 
 def _next_reference(*, prefix: str, year: int) -> str:

@@ -118,6 +118,18 @@ class Case(models.Model):
         related_name="cases_created",
     )
     idempotency_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # What the customer told us through the service's online form (field name -> answer).
+    form_answers = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    # The My Account the case was made through (residents see only these and linked ones).
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submitted_cases",
+    )
+    # A guest's private tracking link carries a random token; only its SHA-256 is stored.
+    tracking_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         indexes = [
@@ -187,6 +199,62 @@ class CaseContact(models.Model):
         return f"{self.case_id} <- contact {self.contact_id}"
 
 
+class CaseAccountLink(models.Model):
+    """Staff linked a case to a resident's account after checking their identity."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="account_links")
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="linked_cases"
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    linked_at = models.DateTimeField()
+    identity_check = models.CharField(max_length=200)  # how identity was confirmed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "account"], name="case_account_link_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} -> account {self.account_id}"
+
+
+class AttachmentSource(models.TextChoices):
+    STAFF = "staff", "Staff"
+    PORTAL = "portal", "Resident portal"
+    EMAIL = "email", "Email"
+    OPEN311 = "open311", "Open311"
+    API = "api", "REST API"
+
+
+class Attachment(models.Model):
+    """A file on a case (a photo of fly-tipping, a scanned letter, an email attachment)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    contact = models.ForeignKey(
+        "contacts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to="cases/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    source = models.CharField(max_length=10, choices=AttachmentSource.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    customer_visible = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class EventKind(models.TextChoices):
     OPENED = "opened", "Opened"
     ASSIGNED = "assigned", "Assigned"
@@ -203,6 +271,10 @@ class EventKind(models.TextChoices):
     LINKED_DUPLICATE = "linked_duplicate", "Linked as duplicate"
     CONTACT_LINKED = "contact_linked", "Contact linked"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    ATTACHMENT_ADDED = "attachment_added", "File added"
+    INFORMATION_ADDED = "information_added", "Customer added information"
+    ACCOUNT_LINKED = "account_linked", "Linked to My Account"
+    CUSTOMER_NOT_TOLD = "customer_not_told", "Customer could not be told"
 
 
 class CaseEventQuerySet(models.QuerySet["CaseEvent"]):

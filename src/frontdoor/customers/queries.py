@@ -22,6 +22,7 @@ from frontdoor.customers.validation import (
     normalise_phone,
     normalise_postcode,
 )
+from frontdoor.notifications.recipients import Formats, Recipient
 
 __all__ = [
     "customers_visible_to",
@@ -141,3 +142,31 @@ def find_possible_duplicates(customer: Customer) -> list[Customer]:
         for _score, _pk, other in sorted(scored, key=lambda s: (-s[0], s[1])):
             found[other.pk] = other
     return list(found.values())
+
+
+def recipient_for_customer(customer: Customer) -> Recipient:
+    """How to reach the customer: their preferred channel, language and formats, for the outbox."""
+    emails = sorted(customer.emails.all(), key=lambda e: not e.is_primary)
+    phones = sorted(
+        (p for p in customer.phones.all() if p.kind == "mobile"), key=lambda p: not p.is_primary
+    )
+    addresses = sorted(customer.addresses.all(), key=lambda a: not a.is_primary)
+    address_lines: tuple[str, ...] = ()
+    if addresses:
+        a = addresses[0]
+        address_lines = tuple(
+            part for part in (customer.display_name, a.line1, a.line2, a.town, a.postcode) if part
+        )
+    preferred = {"email": "email", "sms": "sms", "letter": "letter"}.get(
+        customer.preferred_channel, "email"
+    )
+    formats = set(customer.alternative_formats or [])
+    return Recipient(
+        name=customer.display_name,
+        email=emails[0].address if emails else "",
+        phone_e164=phones[0].e164 if phones else "",
+        address_lines=address_lines,
+        preferred_channel=preferred,
+        language=customer.preferred_language or "en",
+        formats=Formats(large_print="large_print" in formats, braille="braille" in formats),
+    )
