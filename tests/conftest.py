@@ -17,6 +17,17 @@ def now() -> datetime:
     return datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
 
+# Browser tests drive Debian's Chromium (never `playwright install`: no browser downloads here).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
@@ -28,7 +39,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if vendor != "postgresql" and (
             item.get_closest_marker("postgres") or item.get_closest_marker("browser")
         ):
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass"))
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass")
+            )
 
 
 from tests.council.fixtures import council  # noqa: E402,F401  (loads north-norfolk into the test DB)

@@ -27,7 +27,9 @@ SECRET_KEY = os.environ.get("FRONTDOOR_SECRET_KEY", "")
 if not SECRET_KEY:
     # A development key: fine for the demo on 127.0.0.1, never for production.
     SECRET_KEY = "frontdoor-insecure-development-key-set-FRONTDOOR_SECRET_KEY"
-ALLOWED_HOSTS = os.environ.get("FRONTDOOR_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = os.environ.get(
+    "FRONTDOOR_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
+).split(",")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -107,7 +109,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker read while the other writes;
     # IMMEDIATE transactions plus a busy timeout turn lock contention into waiting, not errors.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

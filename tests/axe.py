@@ -1,0 +1,30 @@
+"""Accessibility scans with axe-core (from npm, offline) for browser tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """WCAG 2.2 A/AA violations axe-core finds on the page as it is now (needs JavaScript on)."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+    )
+    return list(result["violations"])
+
+
+def assert_accessible(page: Any) -> None:
+    """Fail with a readable list of axe-core WCAG 2.2 A/AA violations, if any."""
+    violations = axe_violations(page)
+    lines = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                    for n in v["nodes"][:5])
+        for v in violations
+    ]
+    assert not violations, f"{page.url}:\n" + "\n".join(lines)
