@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from frontdoor.accounts.models import Role
@@ -28,6 +29,8 @@ from frontdoor.cases import messages
 from frontdoor.cases.models import (
     ALLOWED_TRANSITIONS,
     OPEN_STATUSES,
+    Attachment,
+    AttachmentSource,
     Case,
     CaseContact,
     CaseEvent,
@@ -41,6 +44,7 @@ from frontdoor.cases.models import (
     Status,
 )
 from frontdoor.cases.queries import cases_visible_to
+from frontdoor.cases.uploads import CheckedFile
 from frontdoor.charter import actions as charter
 from frontdoor.charter.models import Clock
 from frontdoor.contacts.actions import (
@@ -51,7 +55,7 @@ from frontdoor.contacts.actions import (
 )
 from frontdoor.contacts.models import Channel, Contact
 from frontdoor.contacts.models import Outcome as ContactOutcome
-from frontdoor.core.errors import Conflict, Forbidden, InvalidInput
+from frontdoor.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from frontdoor.core.time import require_aware, to_london
 from frontdoor.council.queries import current_council
 
@@ -546,6 +550,50 @@ def link_duplicate(*, case: Case, of_case: Case, by: User, now: datetime) -> Cas
                 summary=f"{fresh.reference} is a duplicate of this case",
                 data={"duplicate": fresh.reference})
     return _sync(case, fresh)
+
+
+def add_attachment(
+    *,
+    case: Case,
+    upload: CheckedFile,
+    source: str,
+    by: User | None,
+    now: datetime,
+    contact: Contact | None = None,
+    customer_visible: bool = True,
+) -> Attachment:
+    """Store a checked file on the case (see cases.uploads.check_upload) and record it.
+
+    Staff need to see the case; a resident only adds to a case made through or linked to
+    their account; `by` None is the system (email, Open311, API ingestion).
+    """
+    if source not in AttachmentSource.values:
+        raise InvalidInput("source", "invalid", f"{source!r} is not a source of files")
+    if by is not None:
+        if by.role == Role.RESIDENT:
+            _require_resident_case(by, case)
+        elif by.role != Role.API_CLIENT:
+            _require_visible(by, case)
+    with transaction.atomic():
+        attachment = Attachment(
+            case=case, contact=contact, original_name=upload.name,
+            content_type=upload.content_type, size=upload.size, sha256=upload.sha256,
+            source=source, uploaded_by=by, uploaded_at=now, customer_visible=customer_visible,
+        )
+        attachment.file.save(upload.name, ContentFile(upload.content), save=False)
+        attachment.save()
+        _record(case, EventKind.ATTACHMENT_ADDED, by=by, at=now,
+                summary=f"File added: {upload.name}",
+                data={"attachment_id": attachment.pk, "size": upload.size,
+                      "content_type": upload.content_type, "source": source},
+                customer_visible=customer_visible)
+    return attachment
+
+
+def _require_resident_case(resident: User, case: Case) -> None:
+    linked = case.account_id == resident.pk or case.account_links.filter(account=resident).exists()
+    if not linked:
+        raise NotFound("No such case", field="case")
 
 
 def link_contact(*, case: Case, contact: Contact, by: User, now: datetime) -> CaseContact:
