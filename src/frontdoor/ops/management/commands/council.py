@@ -8,12 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils import timezone
 
-from frontdoor.audit.actions import record_change
+from frontdoor.cases.council_changes import adopt_council_config
 from frontdoor.core.time import isoformat_london
-from frontdoor.council.actions import load_council_config
 from frontdoor.council.config import CouncilConfig
 from frontdoor.council.errors import CouncilConfigError, CouncilNotLoaded
 from frontdoor.council.queries import (
@@ -63,26 +61,17 @@ class Command(BaseCommand):
             config = read_council_file(source)
             self.stdout.write(f"{source}: valid. {_summary(config)}")
             return
-        now = timezone.now()
-        # council cannot import audit (it sits below it), so this interface records the load,
-        # in the same transaction: no version without its audit entry.
-        with transaction.atomic():
-            version = load_council_config(source=source, now=now)
-            changed = version.loaded_at == now
-            if changed:
-                record_change(
-                    actor=None,
-                    action="council.loaded",
-                    object_type="council_version",
-                    object_id=version.pk,
-                    summary=f"Loaded council configuration version {version.number} from {source}",
-                    data={"source": source, "number": version.number, "checksum": version.checksum},
-                    at=now,
-                )
-        if changed:
+        adoption = adopt_council_config(source=source, now=timezone.now())
+        version = adoption.version
+        if adoption.changed:
+            moved = (
+                f" {adoption.clocks_recomputed} open deadlines moved with the new calendar."
+                if adoption.clocks_recomputed
+                else ""
+            )
             self.stdout.write(
                 f"Loaded {source} as council configuration version {version.number}. "
-                f"{_summary(config_of(version))}"
+                f"{_summary(config_of(version))}{moved}"
             )
         else:
             self.stdout.write(

@@ -25,9 +25,8 @@ from django.utils import timezone
 
 from frontdoor.accounts.actions import create_staff_user
 from frontdoor.accounts.models import Role, RoleInTeam
-from frontdoor.audit.actions import record_change
+from frontdoor.cases.council_changes import adopt_council_config
 from frontdoor.core.errors import Conflict
-from frontdoor.council.actions import load_council_config
 from frontdoor.council.config import CouncilConfig
 from frontdoor.council.errors import CouncilConfigError, CouncilNotLoaded
 from frontdoor.council.queries import config_of, current_council_version
@@ -161,12 +160,9 @@ class Command(BaseCommand):
 
     def _load_council(self, source: str, now: Any) -> CouncilConfig:
         try:
-            version = load_council_config(source=source, now=now)
+            version = adopt_council_config(source=source, now=now).version
         except CouncilConfigError as exc:
             raise CommandError(str(exc)) from None
-        record_change(actor=None, action="council.loaded", object_type="council_version",
-                      object_id=version.pk, summary=f"Loaded {source} for the demo",
-                      data={"source": source, "number": version.number}, at=now)
         config = config_of(version)
         self.stdout.write(f"Loaded {config.council.name} ({source}).")
         return config
