@@ -47,6 +47,8 @@ def test_acknowledgement_is_emailed_once_after_the_case_is_saved(
     assert email["X-RcptTo"] == "ann.smith@example.com"
     assert "We will reply by Monday 12 January 2026." in email.get_payload()
     assert email["Message-ID"].startswith("<fd.")
+    # so out-of-office replies and autoresponders do not answer it (RFC 3834)
+    assert email["Auto-Submitted"] == "auto-generated"
     message.refresh_from_db()
     assert message.status == Status.SENT
     assert _statuses(message) == ["queued", "sending", "sent"]

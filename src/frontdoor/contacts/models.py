@@ -92,3 +92,56 @@ class Contact(models.Model):
     def __str__(self) -> str:
         when = f"{self.received_at:%Y-%m-%d %H:%M}"
         return f"{self.get_channel_display()} contact {self.pk} at {when}"
+
+
+class InboundSource(models.TextChoices):
+    IMAP = "imap", "Mailbox (IMAP)"
+    WEBHOOK = "webhook", "Inbound webhook"
+
+
+class InboundStatus(models.TextChoices):
+    PROCESSED = "processed", "Processed"
+    UNPROCESSED = "unprocessed", "Unprocessed: needs staff"
+    IGNORED = "ignored", "Ignored (automatic message)"
+    DUPLICATE = "duplicate", "Duplicate"
+
+
+class InboundMessage(models.Model):
+    """One email as it arrived, kept raw before anything is made from it (never lost).
+
+    The email-ingestion flow (cases.inbound_email) writes it first, then turns it into a
+    contact and a case; what could not be taken in stays here, raw, for staff.
+    """
+
+    source = models.CharField(max_length=10, choices=InboundSource.choices)
+    # The sender's Message-ID (or "sha256:<digest>" of the raw bytes when it has none): the
+    # same email delivered twice is taken in once. A duplicate row has no message_id.
+    message_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    raw = models.BinaryField()
+    raw_size = models.PositiveBigIntegerField(default=0)
+    raw_sha256 = models.CharField(max_length=64, blank=True)
+    # When our mail server received it (IMAP INTERNALDATE, webhook arrival), never the Date
+    # header, which the sender writes.
+    received_at = models.DateTimeField()
+    from_address = models.CharField(max_length=320, blank=True)
+    to_address = models.CharField(max_length=320, blank=True)
+    subject = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=12, choices=InboundStatus.choices)
+    reason = models.TextField(blank=True)
+    # A reply to a resolved case, or from someone who is not on the case: a person decides.
+    needs_attention = models.BooleanField(default=False)
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="inbound_messages"
+    )
+    case_reference = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="inbound_status_received"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Inbound email {self.pk} ({self.status})"

@@ -100,6 +100,10 @@ class SmtpProvider:
         headers = {
             "Message-ID": message_id_header(message, self.domain),
             "X-Front-Door-Idempotency-Key": message.idempotency_key,
+            # RFC 3834: our messages are machine-sent, so other systems' auto-replies and
+            # out-of-office notices must not answer them (no reply loops). A staff reply is
+            # written by a person and is not marked.
+            **({} if message.event == "staff_reply" else {"Auto-Submitted": "auto-generated"}),
         }
         unsubscribe = message.recipient.get("unsubscribe_url")
         if unsubscribe:
