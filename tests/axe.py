@@ -18,9 +18,27 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return list(result["violations"])
 
 
+def is_govuk_conditional_radio_issue(violation: dict[str, Any]) -> bool:
+    """GOV.UK Frontend's documented known issue (alphagov/govuk-frontend#979).
+
+    Its script puts aria-expanded on radios and checkboxes that reveal a follow-up question;
+    axe reports aria-allowed-attr. GOV.UK keeps it on purpose because screen readers announce
+    the state. Only that exact finding is set aside: every node must be a GOV.UK radio or
+    checkbox input and the failing attribute aria-expanded.
+    """
+    return violation["id"] == "aria-allowed-attr" and all(
+        ("govuk-radios__input" in node["html"] or "govuk-checkboxes__input" in node["html"])
+        and "aria-expanded" in node["failureSummary"]
+        for node in violation["nodes"]
+    )
+
+
 def assert_accessible(page: Any) -> None:
-    """Fail with a readable list of axe-core WCAG 2.2 A/AA violations, if any."""
-    violations = axe_violations(page)
+    """Fail with a readable list of axe-core WCAG 2.2 A/AA violations, if any.
+
+    The one exception is GOV.UK Frontend's known conditional-reveal issue (see above).
+    """
+    violations = [v for v in axe_violations(page) if not is_govuk_conditional_radio_issue(v)]
     lines = [
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])

@@ -24,6 +24,7 @@ SERVICE_NAME = "Staff console"
 STAFF_MENU: list[tuple[str, str, str]] = [
     ("console:home", "Home", "home"),
     ("console:customer-search", "Find a customer", "customers"),
+    ("console:log-contact", "Log a contact", "contacts"),
     ("console:my-cases", "My cases", "my-cases"),
     ("console:queues", "Team queues", "queues"),
     ("console:knowledge", "Knowledge", "knowledge"),

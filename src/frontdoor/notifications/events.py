@@ -168,6 +168,16 @@ EVENTS: dict[str, EventSpec] = {
             {"subject": "Bin collections move by one day", "message": "Collections move."},
             topic=True,
         ),
+        _spec(
+            "signposted",
+            "Another organisation can help: their name, phone number and website.",
+            {
+                "organisation_name": "Citizens Advice",
+                "organisation_phone": "0800 144 8848",
+                "organisation_url": "https://www.citizensadvice.org.uk",
+                "summary": "Free advice on benefits, debt and housing.",
+            },
+        ),
     ]
 }
 

@@ -138,6 +138,14 @@ _DEFAULTS: dict[str, tuple[str, str, str]] = {
         "them. Stop them here: ((unsubscribe_url))",
         "((council_name)): ((message)) Stop: ((unsubscribe_url))",
     ),
+    "signposted": (
+        "Who can help you: ((organisation_name))",
+        "Dear ((recipient_name))\n\nThank you for contacting us. ((organisation_name)) can "
+        "help you with this.\n\nThey help with: ((summary))\n\nPhone: ((organisation_phone))"
+        "\nWebsite: ((organisation_url))",
+        "((council_name)): ((organisation_name)) can help. Phone ((organisation_phone)) or "
+        "see ((organisation_url))",
+    ),
 }
 
 

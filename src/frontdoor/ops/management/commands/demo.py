@@ -138,6 +138,8 @@ class Command(BaseCommand):
                 create_staff_user(email=account.email, display_name=account.display_name,
                                   role=account.role, teams=account.teams, password=password,
                                   by=None, now=now)
+        # Knowledge articles and the signposting directory (idempotent; staff edits are kept).
+        call_command("seed_knowledge", verbosity=0)
         if fresh and not options["no_demo_data"] and "demo_data" in get_commands():
             self.stdout.write("Generating demo data…")
             call_command("demo_data", *demo_data_arguments())
