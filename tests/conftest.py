@@ -28,6 +28,16 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _urls_loaded_before_any_clock_is_frozen() -> None:
+    """Import every URLconf once, up front. Some modules build pydantic models from `date` at
+    import time; if the first import happened inside freezegun's freeze_time, they would be
+    built from freezegun's fake date class and later requests would fail."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (the import is the point)
+
+
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"

@@ -12,9 +12,9 @@ linking contacts only need the case to be visible (agents see every case).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,7 @@ from frontdoor.cases.models import (
 from frontdoor.cases.queries import cases_visible_to
 from frontdoor.cases.uploads import CheckedFile
 from frontdoor.charter import actions as charter
+from frontdoor.charter.calendar import calendars_for
 from frontdoor.charter.models import Clock
 from frontdoor.contacts.actions import (
     record_contact_outcome,
@@ -58,6 +59,8 @@ from frontdoor.contacts.models import Outcome as ContactOutcome
 from frontdoor.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from frontdoor.core.time import require_aware, to_london
 from frontdoor.council.queries import current_council
+from frontdoor.notifications import actions as notifications
+from frontdoor.notifications.models import Message
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
@@ -259,12 +262,24 @@ def assign_case(
     return _sync(case, fresh)
 
 
-def bulk_assign(*, cases: Iterable[Case], owner: User, by: User, now: datetime) -> list[Case]:
-    """Assign several cases at once (a team leader sharing out the queue); all or nothing."""
+def bulk_assign(
+    *,
+    cases: Iterable[Case],
+    owner: User,
+    by: User,
+    now: datetime,
+    expected_versions: Mapping[int, int] | None = None,
+) -> list[Case]:
+    """Assign several cases at once (a team leader sharing out the queue); all or nothing.
+
+    `expected_versions` (case id -> version seen in the queue) makes it a Conflict, with
+    nothing saved, if any of them changed since.
+    """
     done: list[Case] = []
+    seen = expected_versions or {}
     with transaction.atomic():
         for case in cases:
-            fresh = _lock(case, None)
+            fresh = _lock(case, seen.get(case.pk))
             _assign(fresh, owner=owner, by=by, now=now)
             done.append(_sync(case, fresh))
     return done
@@ -462,20 +477,37 @@ def reopen_case(
 # ---------------------------------------------------------------------- notes, updates
 
 
-def add_internal_note(*, case: Case, text: str, by: User, now: datetime) -> CaseEvent:
-    """A note for staff only."""
+def add_internal_note(
+    *, case: Case, text: str, by: User, now: datetime, expected_version: int | None = None
+) -> CaseEvent:
+    """A note for staff only.
+
+    With `expected_version` (the page the note was typed on) it is a Conflict if the case
+    changed since; a note itself does not change the version, so two notes never conflict.
+    """
     require(by, "case.add_internal_note")
     _require_visible(by, case)
     text = _required_text(text, "text", "Write the note")
-    return _record(case, EventKind.NOTE_ADDED, by=by, at=now, summary=text)
+    with transaction.atomic():
+        if expected_version is not None:
+            _lock(case, expected_version)
+        return _record(case, EventKind.NOTE_ADDED, by=by, at=now, summary=text)
 
 
-def add_customer_update(*, case: Case, text: str, by: User, now: datetime) -> CaseEvent:
-    """A message the customer sees on the case (the notifications outbox sends it)."""
+def add_customer_update(
+    *, case: Case, text: str, by: User, now: datetime, expected_version: int | None = None
+) -> CaseEvent:
+    """A message the customer sees on the case (the notifications outbox sends it).
+
+    With `expected_version` it is a Conflict if the case changed since the update was written
+    (the customer must not be told something the case has moved past).
+    """
     require(by, "case.message_customer")
     _require_team_work(by, case, "case.message_customer")
     text = _required_text(text, "text", "Write the update for the customer")
     with transaction.atomic():
+        if expected_version is not None:
+            _lock(case, expected_version)
         event = _record(case, EventKind.MESSAGE_SENT, by=by, at=now, summary=text,
                         customer_visible=True)
         messages.tell_customer(case=case, event=event, message="case_update",
@@ -486,20 +518,32 @@ def add_customer_update(*, case: Case, text: str, by: User, now: datetime) -> Ca
 def extend_deadline(
     *,
     case: Case,
-    new_due_at: datetime,
+    new_due_at: datetime | None = None,
     reason: str,
     by: User,
     now: datetime,
     expected_version: int,
+    new_due_date: date | None = None,
 ) -> Case:
-    """Extend the response deadline with a reason; the customer sees the new date and why."""
-    require_aware(new_due_at)
+    """Extend the response deadline with a reason; the customer sees the new date and why.
+
+    Give the new deadline as an instant (`new_due_at`) or a day (`new_due_date`: the end of
+    working hours that day in the clock's calendar).
+    """
+    if (new_due_at is None) == (new_due_date is None):
+        raise InvalidInput("new_due_date", "required", "Enter the new date")
+    if new_due_at is not None:
+        require_aware(new_due_at)
     reason = _required_text(reason, "reason", "Say why the deadline is being extended")
     with transaction.atomic():
         fresh = _lock(case, expected_version)
         _require_team_work(by, fresh, "case.extend_deadline")
         _require_open(fresh)
         clock = _clock_to_extend(fresh)
+        if new_due_date is not None:
+            calendar = calendars_for(current_council())[clock.calendar_kind]
+            new_due_at = calendar.closing_time(new_due_date)
+        assert new_due_at is not None  # one of the two was given (checked above)
         before = {"due_at": fresh.due_at, "promised_at": fresh.promised_at}
         charter.extend_clock(clock=clock, new_due_at=new_due_at, reason=reason, by_id=by.pk,
                              now=now)
@@ -526,12 +570,14 @@ def extend_deadline(
 # ------------------------------------------------------------------------------ links
 
 
-def link_duplicate(*, case: Case, of_case: Case, by: User, now: datetime) -> Case:
+def link_duplicate(
+    *, case: Case, of_case: Case, by: User, now: datetime, expected_version: int | None = None
+) -> Case:
     """Mark `case` as a duplicate of `of_case` (both histories say so)."""
     if case.pk == of_case.pk:
         raise InvalidInput("of_case", "same_case", "A case cannot duplicate itself")
     with transaction.atomic():
-        fresh = _lock(case, None)
+        fresh = _lock(case, expected_version)
         _require_team_work(by, fresh, "case.update_status")
         _require_visible(by, of_case)
         ancestor: Case | None = of_case
@@ -611,14 +657,27 @@ def link_contact(*, case: Case, contact: Contact, by: User, now: datetime) -> Ca
     return link
 
 
-def record_acknowledgement(*, case: Case, at: datetime) -> Case:
-    """The acknowledgement went out at `at`: clocks that run from it start counting."""
+def record_acknowledgement(
+    *, case: Case, at: datetime, by: User | None = None, expected_version: int | None = None
+) -> Case:
+    """The acknowledgement went out at `at`: clocks that run from it start counting.
+
+    `by` None is the system (the outbox confirming it sent); a member of staff recording an
+    acknowledgement they made (by phone, say) needs to work in the case's team.
+    """
     with transaction.atomic():
-        fresh = _lock(case, None)
+        fresh = _lock(case, expected_version)
+        if by is not None:
+            _require_team_work(by, fresh, "case.update_status")
+            _require_open(fresh)
+            if not Clock.objects.filter(case_id=fresh.pk, clock_name="acknowledge",
+                                        stopped_at__isnull=True).exists():
+                raise InvalidInput("acknowledge", "nothing_to_acknowledge",
+                                   "This case has no acknowledgement deadline running")
         charter.record_clock_event(case_id=fresh.pk, event="acknowledged", at=at)
         _refresh_due_dates(fresh, move_promise=True)
         _save(fresh, [])
-        _record(fresh, EventKind.ACKNOWLEDGED, by=None, at=at,
+        _record(fresh, EventKind.ACKNOWLEDGED, by=by, at=at,
                 summary=_due_summary("Acknowledged", fresh.promised_at),
                 data={"due_at": fresh.due_at, "promised_at": fresh.promised_at})
     return _sync(case, fresh)
@@ -955,3 +1014,32 @@ def _due_summary(prefix: str, due: datetime | None) -> str:
     if due is None:
         return prefix
     return f"{prefix}: we will reply by {to_london(due):%A %-d %B %Y, %-H:%M}"
+
+
+# ---------------------------------------------------------------------- message decisions
+
+
+def resend_case_message(*, case: Case, message: Message, by: User, now: datetime) -> Message:
+    """Staff decided a message to the customer that may not have arrived should go again."""
+    _require_team_work(by, case, "case.message_customer")
+    with transaction.atomic():
+        decided = notifications.resend_unknown_message(message=message, by_label=str(by), now=now)
+        _record(case, EventKind.MESSAGE_DECIDED, by=by, at=now,
+                summary=f"Asked to send \u201c{message.subject or message.event}\u201d again",
+                data={"message_id": message.pk, "decision": "resend"})
+    return decided
+
+
+def abandon_case_message(
+    *, case: Case, message: Message, reason: str, by: User, now: datetime
+) -> Message:
+    """Staff decided a failed or uncertain message should not go (and say how they told them)."""
+    _require_team_work(by, case, "case.message_customer")
+    reason = _required_text(reason, "reason", "Say why the message will not be sent again")
+    with transaction.atomic():
+        decided = notifications.abandon_message(message=message, by_label=str(by), now=now,
+                                                reason=reason)
+        _record(case, EventKind.MESSAGE_DECIDED, by=by, at=now,
+                summary=f"Gave up on \u201c{message.subject or message.event}\u201d: {reason}",
+                data={"message_id": message.pk, "decision": "abandon"})
+    return decided

@@ -136,6 +136,13 @@ class Case(models.Model):
             models.Index(fields=["team_code", "status", "due_at"], name="case_team_queue"),
             models.Index(fields=["owner", "status", "due_at"], name="case_owner_queue"),
             models.Index(fields=["service_code", "received_at"], name="case_service_received"),
+            # The queue's order (soonest due first) over open cases only, so a page of a
+            # 100,000-case queue is read in order from the index instead of sorted.
+            models.Index(
+                fields=["team_code", "due_at", "received_at", "id"],
+                condition=models.Q(status__in=sorted(OPEN_STATUSES)),
+                name="case_open_queue_order",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -275,6 +282,7 @@ class EventKind(models.TextChoices):
     INFORMATION_ADDED = "information_added", "Customer added information"
     ACCOUNT_LINKED = "account_linked", "Linked to My Account"
     CUSTOMER_NOT_TOLD = "customer_not_told", "Customer could not be told"
+    MESSAGE_DECIDED = "message_decided", "Message decision"
 
 
 class CaseEventQuerySet(models.QuerySet["CaseEvent"]):
