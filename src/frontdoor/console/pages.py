@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
 
 from frontdoor.accounts.models import STAFF_ROLES
+from frontdoor.accounts.permissions import can
 from frontdoor.core.templating import FALLBACK_COUNCIL_NAME, Branding, render_page
 from frontdoor.council.config import CouncilConfig
 from frontdoor.council.errors import CouncilNotLoaded
@@ -19,16 +20,16 @@ from frontdoor.council.queries import current_council
 
 SERVICE_NAME = "Staff console"
 
-# (URL name, label, nav key). Areas of the console add themselves here; a name that does
-# not resolve (an area not installed) is left out of the menu rather than breaking pages.
-STAFF_MENU: list[tuple[str, str, str]] = [
-    ("console:home", "Home", "home"),
-    ("console:customer-search", "Find a customer", "customers"),
-    ("console:log-contact", "Log a contact", "contacts"),
-    ("console:my-cases", "My cases", "my-cases"),
-    ("console:queues", "Team queues", "queues"),
-    ("console:knowledge", "Knowledge", "knowledge"),
-    ("console:signposting", "Signposting", "signposting"),
+# (URL name, label, nav key, the permission it needs or None). A user sees only what their
+# role may open; a name that does not resolve (an area not installed) is left out.
+STAFF_MENU: list[tuple[str, str, str, str | None]] = [
+    ("console:home", "Home", "home", None),
+    ("console:customer-search", "Find a customer", "customers", "customer.view"),
+    ("console:log-contact", "Log a contact", "contacts", "contact.log"),
+    ("console:my-cases", "My cases", "my-cases", "queue.view_team"),
+    ("console:queues", "Team queues", "queues", "queue.view_team"),
+    ("console:knowledge", "Knowledge", "knowledge", "knowledge.view"),
+    ("console:signposting", "Signposting", "signposting", "knowledge.view"),
 ]
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -66,9 +67,11 @@ def staff_only(view: View) -> View:
     return wrapper  # type: ignore[return-value]
 
 
-def staff_menu(current: str) -> list[dict[str, Any]]:
+def staff_menu(current: str, user: Any = None) -> list[dict[str, Any]]:
     items = []
-    for name, label, key in STAFF_MENU:
+    for name, label, key, permission in STAFF_MENU:
+        if permission is not None and user is not None and not can(user, permission):
+            continue
         try:
             href = reverse(name)
         except NoReverseMatch:
@@ -94,7 +97,7 @@ def render_staff_page(
         template_name,
         title=title,
         branding=staff_branding(config),
-        context={"council": config, "staff_menu": staff_menu(nav), "nav_current": nav,
+        context={"council": config, "staff_menu": staff_menu(nav, request.user), "nav_current": nav,
                  **(context or {})},
         status=status,
         has_errors=has_errors,

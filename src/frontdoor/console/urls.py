@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from frontdoor.console import views
 
@@ -8,4 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="sign-in"),
     path("sign-out/", views.SignOutView.as_view(), name="sign-out"),
+    path("", include("frontdoor.console.queue_urls")),
+    path("", include("frontdoor.console.case_urls")),
+    path("customers/", include("frontdoor.console.customer_urls")),
+    path("", include("frontdoor.console.contact_urls")),
+    path("", include("frontdoor.console.knowledge_urls")),
 ]

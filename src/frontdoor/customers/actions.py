@@ -30,8 +30,9 @@ from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
 from frontdoor.audit.actions import record_change
 from frontdoor.audit.queries import latest_change
-from frontdoor.core.errors import Conflict, InvalidInput
+from frontdoor.core.errors import Conflict, InvalidInput, NotFound
 from frontdoor.core.time import london_now_date, require_aware
+from frontdoor.customers.bulk import remember_name_words
 from frontdoor.customers.models import (
     Address,
     AlternativeFormat,
@@ -56,6 +57,7 @@ from frontdoor.customers.validation import (
     normalise_email,
     normalise_postcode,
     parse_phone,
+    search_name_for,
     ward_for_postcode,
 )
 
@@ -242,6 +244,14 @@ def _create_address(customer: Customer, address: CleanAddress, *, is_primary: bo
     return row
 
 
+def _search_name(fields: Mapping[str, Any]) -> str:
+    return search_name_for(
+        fields.get("given_name", ""),
+        fields.get("family_name", ""),
+        fields.get("organisation_name", ""),
+    )
+
+
 def _make_sole_primary(model: type[Model], customer: Customer, keep_pk: int) -> None:
     model._default_manager.filter(customer=customer, is_primary=True).exclude(pk=keep_pk).update(
         is_primary=False
@@ -298,7 +308,14 @@ def create_customer(
     clean_addresses = [_clean_address(a, prefix=f"addresses.{i}.") for i, a in enumerate(addresses)]
 
     with transaction.atomic():
-        customer = Customer.objects.create(kind=kind, created_at=now, updated_at=now, **fields)
+        customer = Customer.objects.create(
+            kind=kind,
+            created_at=now,
+            updated_at=now,
+            search_name=_search_name(fields),
+            **fields,
+        )
+        remember_name_words(customer.search_name.split())
         for i, address in enumerate(clean_emails):
             EmailAddress.objects.create(customer=customer, address=address, is_primary=i == 0)
         for i, (e164, phone_kind) in enumerate(clean_phones):
@@ -355,9 +372,13 @@ def update_customer(
         for name, value in after.items():
             setattr(current, name, value)
         _check_names(current.kind, {n: getattr(current, n) for n in _NAME_FIELDS})
-        Customer.objects.filter(pk=current.pk).update(
-            **after, version=F("version") + 1, updated_at=now
+        renamed = (
+            {"search_name": _search_name(current.__dict__)} if after.keys() & _NAME_FIELDS else {}
         )
+        Customer.objects.filter(pk=current.pk).update(
+            **after, **renamed, version=F("version") + 1, updated_at=now
+        )
+        remember_name_words(renamed.get("search_name", "").split())
         current.refresh_from_db()
         _record(
             current,
@@ -663,6 +684,46 @@ def remove_warning_marker(
     return marker
 
 
+def _live_customer(customer_id: int) -> Customer:
+    customer = Customer.objects.filter(pk=customer_id).first()
+    if customer is None or customer.erased_at is not None or customer.merged_into_id is not None:
+        raise NotFound(f"There is no customer {customer_id}", field="customer_id")
+    return customer
+
+
+def add_warning_marker_by_id(
+    *,
+    customer_id: int,
+    category: str,
+    description: str,
+    review_at: datetime | None = None,
+    by: User,
+    now: datetime,
+) -> WarningMarker:
+    """`add_warning_marker` for a live customer named by id (NotFound otherwise)."""
+    _authorise(by, "customer.mark_warning")
+    return add_warning_marker(
+        customer=_live_customer(customer_id),
+        category=category,
+        description=description,
+        review_at=review_at,
+        by=by,
+        now=now,
+    )
+
+
+def remove_warning_marker_by_id(
+    *, customer_id: int, marker_id: int, reason: str, by: User, now: datetime
+) -> WarningMarker:
+    """`remove_warning_marker` for a marker of a live customer, both named by id."""
+    _authorise(by, "customer.mark_warning")
+    customer = _live_customer(customer_id)
+    marker = WarningMarker.objects.filter(pk=marker_id, customer=customer).first()
+    if marker is None:
+        raise NotFound(f"Customer {customer_id} has no warning marker {marker_id}", field="marker")
+    return remove_warning_marker(marker=marker, reason=reason, by=by, now=now)
+
+
 # ------------------------------------------------------------------------ merge/unmerge
 
 
@@ -825,6 +886,7 @@ def erase_customer(*, customer: Customer, by: User | None, now: datetime, reason
             given_name="",
             family_name="",
             organisation_name="",
+            search_name="",
             date_of_birth=None,
             preferred_channel=PreferredChannel.NONE,
             preferred_language="en",

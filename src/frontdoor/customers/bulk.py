@@ -17,9 +17,11 @@ from frontdoor.customers.models import (
     Consent,
     Customer,
     EmailAddress,
+    NameWord,
     PhoneNumber,
     WarningMarker,
 )
+from frontdoor.customers.validation import search_name_for
 
 Rows = Iterable[Mapping[str, Any]]
 
@@ -33,9 +35,36 @@ def import_customers(rows: Rows) -> int:
     """Bulk import for legacy-system migration and demo data: no per-row events.
 
     Each row needs id, kind, created_at and updated_at; names, preferences, needs and
-    ward_code as the model describes.
+    ward_code as the model describes. `search_name` is worked out from the names when a row
+    leaves it out, so imported customers can be found like any other.
     """
-    return import_mappings(Customer, rows)
+    words: set[str] = set()
+
+    def with_search_name(row: Mapping[str, Any]) -> Mapping[str, Any]:
+        if "search_name" not in row:
+            row = {
+                **row,
+                "search_name": search_name_for(
+                    row.get("given_name", ""),
+                    row.get("family_name", ""),
+                    row.get("organisation_name", ""),
+                ),
+            }
+        words.update(str(row["search_name"]).split())
+        return row
+
+    written = import_mappings(Customer, (with_search_name(row) for row in rows))
+    remember_name_words(words)
+    return written
+
+
+def remember_name_words(words: Iterable[str]) -> None:
+    """Add words used in names to the list name search corrects typos against."""
+    NameWord.objects.bulk_create(
+        [NameWord(word=w[:100]) for w in sorted(set(words)) if w],
+        ignore_conflicts=True,
+        batch_size=5000,
+    )
 
 
 def import_email_addresses(rows: Rows) -> int:

@@ -56,6 +56,10 @@ class Customer(models.Model):
     given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100, blank=True)
     organisation_name = models.CharField(max_length=200, blank=True)
+    # "given family organisation", lower case, accents and punctuation removed: what name
+    # search matches against (validation.search_name_for). The actions and the bulk import
+    # keep it in step; PostgreSQL indexes it with pg_trgm (migration 0002).
+    search_name = models.CharField(max_length=400, blank=True, default="")
     date_of_birth = models.DateField(null=True, blank=True)
     preferred_channel = models.CharField(
         max_length=10, choices=PreferredChannel.choices, default=PreferredChannel.NONE
@@ -96,6 +100,16 @@ class Customer(models.Model):
     @property
     def is_tombstone(self) -> bool:
         return self.merged_into_id is not None
+
+
+class NameWord(models.Model):
+    """Each word used in customers' names, once (no link to anyone): name search looks typos
+    up here first, then finds the customers with the corrected words (PostgreSQL)."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class EmailAddress(models.Model):

@@ -7,6 +7,7 @@ next to the right box.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import phonenumbers
@@ -35,6 +36,23 @@ def normalise_postcode(text: str, *, field: str = "postcode") -> str:
     return f"{match.group('out')} {match.group('in')}"
 
 
+def search_text(text: str) -> str:
+    """What name search compares: lower case, accents and apostrophes dropped, other
+    punctuation as spaces, single spaces ("Zoë O'Brien-Smith" -> "zoe obrien smith")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = re.sub(r"['\u2019`]", "", plain)
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
+def search_name_for(
+    given_name: str = "", family_name: str = "", organisation_name: str = ""
+) -> str:
+    """The normalised name a customer is found by (Customer.search_name)."""
+    names = (given_name or "", family_name or "", organisation_name or "")
+    return search_text(" ".join(names))[:400]
+
+
 def postcode_district(postcode: str) -> str:
     """The outward code of a normalised postcode ('NR27 9EN' -> 'NR27')."""
     return postcode.split(" ", 1)[0]
@@ -61,6 +79,20 @@ def parse_phone(text: str, *, field: str = "phone") -> tuple[str, str]:
 def normalise_phone(text: str, *, field: str = "phone") -> str:
     """'07400 123456' -> '+447400123456'; InvalidInput if it is not a valid number."""
     return parse_phone(text, field=field)[0]
+
+
+def phone_for_display(e164: str) -> str:
+    """'+447400123456' -> '07400 123456' (UK numbers as people write them; others with +)."""
+    try:
+        number = phonenumbers.parse(e164, "GB")
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 44
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
 
 
 def normalise_email(text: str, *, field: str = "email") -> str:
