@@ -161,8 +161,12 @@ def test_a_reminder_waits_for_its_date_and_can_be_cancelled(ann, now, smtp):
     assert len(smtp.received) == 1
 
 
-def test_the_periodic_command_enqueues_the_outbox_sweep(dummy_tasks):
+def test_the_periodic_command_enqueues_the_outbox_sweep_and_every_configured_job(
+    dummy_tasks, settings
+):
     from django.core.management import call_command
 
     call_command("run_periodic", "--once", verbosity=0)
-    assert [r.task.name for r in dummy_tasks.results] == ["sweep_outbox_task"]
+    enqueued = [r.task.name for r in dummy_tasks.results]
+    configured = [path.rsplit(".", 1)[1] for path, _ in settings.FRONTDOOR_PERIODIC_TASKS]
+    assert enqueued == ["sweep_outbox_task", *configured]

@@ -139,3 +139,94 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.subject}"
+
+
+API_SCOPES: tuple[str, ...] = (
+    "open311",
+    "cases:read",
+    "cases:write",
+    "customers:read",
+    "customers:write",
+    "contacts:write",
+    "services:read",
+    "webhooks",
+)
+
+
+class ApiKey(models.Model):
+    """A partner system's key: only the sha256 of the secret is kept; `prefix` identifies it."""
+
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_keys"
+    )
+    prefix = models.CharField(max_length=8, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="api_keys_created",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    rate_limit_per_minute = models.PositiveIntegerField(default=600)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a create sent with an Idempotency-Key, replayed to retries.
+
+    `request_hash` is "" while the first request is still running (the row claims the key).
+    """
+
+    key = models.CharField(max_length=255)
+    client = models.CharField(max_length=80)  # "key:<ApiKey id>" or "user:<User id>"
+    operation = models.CharField(max_length=80)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="one_record_per_client_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.key}"
+
+
+class ResidentAccount(models.Model):
+    """A resident's My Account: whether its email is confirmed and which customer it is.
+
+    `customer_id` names a `customers.Customer` by id (customers sits above accounts, so no
+    foreign key): it is set when the email is confirmed (a new customer record) or when staff
+    link the account to an existing customer after checking the person's identity. Nothing
+    ever links an account to a customer, or a case to an account, by matching an email or name.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident_account"
+    )
+    registered_at = models.DateTimeField()
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    customer_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    customer_linked_at = models.DateTimeField(null=True, blank=True)
+    # Who linked it: None when the confirmed email created a new customer record.
+    customer_linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    identity_check = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return f"My Account of user {self.user_id}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
