@@ -135,6 +135,8 @@ LOGIN_URL = "/staff/sign-in/"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+# Welsh (and any other) translations: src/frontdoor/locale/<lang>/LC_MESSAGES/django.po
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -181,6 +183,32 @@ DEFAULT_FROM_EMAIL = os.environ.get("FRONTDOOR_EMAIL_FROM", "no-reply@localhost"
 
 # The council accessor re-checks which configuration version is current at most this often.
 FRONTDOOR_COUNCIL_CACHE_SECONDS = float(os.environ.get("FRONTDOOR_COUNCIL_CACHE_SECONDS", "5"))
+
+# `frontdoor run_periodic` enqueues these beside the outbox sweep: (task path, seconds).
+# Inbound email: the IMAP mailbox is polled when one is configured (docs/email.md).
+FRONTDOOR_PERIODIC_TASKS: list[tuple[str, float]] = []
+if os.environ.get("FRONTDOOR_IMAP_HOST"):
+    FRONTDOOR_PERIODIC_TASKS.append(("frontdoor.cases.tasks.poll_mailbox_task",
+                                     float(os.environ.get("FRONTDOOR_IMAP_POLL_SECONDS", "60"))))
+# REST API: webhook deliveries due for a retry; Idempotency-Keys older than 24 hours.
+FRONTDOOR_PERIODIC_TASKS += [
+    ("frontdoor.notifications.webhooks.sweep_webhooks_task", 60.0),
+    ("frontdoor.api.tasks.prune_idempotency_keys_task", 3600.0),
+]
+# Online forms: one reminder to residents who gave an email and did not finish (hourly).
+FRONTDOOR_PERIODIC_TASKS.append(
+    ("frontdoor.cases.web_forms.send_abandoned_form_reminders_task", 3600.0))
+# Satisfaction surveys: invite customers of newly resolved cases (every 5 minutes).
+FRONTDOOR_PERIODIC_TASKS.append(("frontdoor.feedback.tasks.invite_to_surveys_task", 300.0))
+
+# The cache holds API rate-limit buckets. Per process by default; FRONTDOOR_CACHE_URL
+# (redis://host:6379/1) shares them between every web worker.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ["FRONTDOOR_CACHE_URL"]}
+    if os.environ.get("FRONTDOOR_CACHE_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 LOGGING = {
     "version": 1,

@@ -307,6 +307,9 @@ class ProvidedBy(_Strict):
     name: str = Field(min_length=1)
     url: str = Field(pattern=r"^https?://\S+$")
     phone: str | None = None
+    # Where reports made through our site are forwarded; without it the resident is told how
+    # to reach the provider instead.
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -352,6 +355,104 @@ class Service(_Strict):
     @property
     def lgsl_entry(self) -> LgslEntry | None:
         return None if self.lgsl is None else lgsl_entries()[self.lgsl]
+
+
+# ------------------------------------------------------------------------- online forms
+
+FieldType = Literal[
+    "text", "long_text", "number", "date", "radios", "select", "yes_no", "email", "phone",
+    "address", "location", "file",
+]
+FIELD_TYPES: tuple[str, ...] = FieldType.__args__  # type: ignore[attr-defined]
+MessageKind = Literal["required", "invalid", "too_long", "too_small", "too_big", "wrong_type"]
+# Page codes the form journey uses for its own pages.
+RESERVED_PAGE_CODES = frozenset({"start", "about-you", "nearby", "check", "confirmation",
+                                 "resume", "forward"})
+_FIELD_NAME_RE = r"^[a-z][a-z0-9_]{0,39}$"
+
+
+class FieldOption(_Strict):
+    value: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")
+    label: Text
+    hint: Text | None = None
+
+
+class FormField(_Strict):
+    """One question: its answer is stored under `name` in the case's form answers."""
+
+    name: str = Field(pattern=_FIELD_NAME_RE)
+    type: FieldType
+    label: Text
+    hint: Text | None = None
+    required: bool = True
+    max_length: int | None = Field(default=None, gt=0, le=10000)  # text, long_text
+    min: int | None = None  # number
+    max: int | None = None  # number
+    options: list[FieldOption] = []  # radios, select
+    messages: dict[MessageKind, Text] = {}  # replaces the standard error message of that kind
+
+    @model_validator(mode="after")
+    def _fits_type(self) -> Self:
+        if self.type in ("radios", "select"):
+            if len(self.options) < 2:
+                raise ValueError(f"a {self.type} question needs at least two options")
+            values = [option.value for option in self.options]
+            if len(set(values)) != len(values):
+                raise ValueError("option values must be different")
+        elif self.options:
+            raise ValueError(f"options are only for radios and select, not {self.type}")
+        if self.max_length is not None and self.type not in ("text", "long_text"):
+            raise ValueError("max_length is only for text and long_text")
+        if (self.min is not None or self.max is not None) and self.type != "number":
+            raise ValueError("min and max are only for number")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("min must not be more than max")
+        return self
+
+
+class FormPage(_Strict):
+    """One page of a form: one question, or a few small ones under a title."""
+
+    code: Code
+    title: Text | None = None
+    fields: list[FormField] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _titled(self) -> Self:
+        if self.code in RESERVED_PAGE_CODES:
+            raise ValueError(f"page code {self.code!r} is reserved (the journey uses it)")
+        if len(self.fields) > 1 and self.title is None:
+            raise ValueError("a page with more than one question needs a title")
+        return self
+
+
+class OnlineForm(_Strict):
+    """An online form for a service: its pages of questions, then check answers and send."""
+
+    service: Code
+    code: Code
+    name: Text
+    description: Text | None = None
+    case_type: CaseType | None = None  # default: the service's case type
+    what_you_need: list[Text] = []  # shown on the service page before the start button
+    pages: list[FormPage] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Self:
+        _unique_codes(self.pages, "code", "pages")
+        seen: set[str] = set()
+        for page in self.pages:
+            for form_field in page.fields:
+                if form_field.name in seen:
+                    raise ValueError(f"question name {form_field.name!r} is used twice")
+                seen.add(form_field.name)
+        if sum(f.type == "location" for f in self.fields) > 1:
+            raise ValueError("a form has at most one location question")
+        return self
+
+    @property
+    def fields(self) -> list[FormField]:
+        return [form_field for page in self.pages for form_field in page.fields]
 
 
 # ------------------------------------------------------------------------------- charter
@@ -492,6 +593,89 @@ class Notifications(_Strict):
     show_officer_names: bool = True
 
 
+class Portal(_Strict):
+    """The resident portal: how long after a resolution a resident may reopen a request."""
+
+    reopen_within_days: int = Field(default=20, gt=0, le=365)
+
+
+# -------------------------------------------------------------------------- appointments
+
+AppointmentKind = Literal["face_to_face", "phone"]
+
+
+class AppointmentSchedule(_Strict):
+    """When an office offers appointments for some services: face to face, or a phone call-back
+    made by its staff. Slots outside the office's opening hours are never offered."""
+
+    office: Code
+    kind: AppointmentKind = "face_to_face"
+    services: list[str] = ["all"]
+    slot_minutes: int = Field(default=20, gt=0, le=240)
+    capacity: int = Field(default=1, gt=0, le=50)  # appointments at the same time (desks)
+    days: dict[Weekday, HoursField] = Field(min_length=1)
+
+    def offers(self, service_code: str) -> bool:
+        return "all" in self.services or service_code in self.services
+
+
+class AppointmentService(_Strict):
+    service: Code
+    what_to_bring: list[Text] = []
+
+
+class Appointments(_Strict):
+    """Booking appointments: how far ahead, the notice needed, the reminder, the schedules."""
+
+    weeks_ahead: int = Field(default=4, gt=0, le=26)
+    min_notice_hours: int = Field(default=2, ge=0, le=168)
+    reminder_hours_before: int = Field(default=24, gt=0, le=168)
+    schedules: list[AppointmentSchedule] = []
+    services: list[AppointmentService] = []
+
+    def what_to_bring(self, service_code: str) -> list[Text]:
+        for entry in self.services:
+            if entry.service == service_code:
+                return list(entry.what_to_bring)
+        return []
+
+    def schedule_for(
+        self, *, office_code: str, kind: str, service_code: str
+    ) -> AppointmentSchedule | None:
+        """The first schedule (file order) of that office and kind offering the service."""
+        for schedule in self.schedules:
+            if (schedule.office == office_code and schedule.kind == kind
+                    and schedule.offers(service_code)):
+                return schedule
+        return None
+
+
+def _check_appointments(config: CouncilConfig) -> None:
+    offices = {o.code: o for o in config.offices}
+    services = [s.code for s in config.services]
+    for index, schedule in enumerate(config.appointments.schedules):
+        where = f"appointments.schedules[{index}]"
+        office = offices.get(schedule.office)
+        if office is None:
+            raise ConfigProblem(f"{where}.office",
+                                f"unknown office {schedule.office!r} {_known(offices)}")
+        for code in schedule.services:
+            if code != "all" and code not in services:
+                raise ConfigProblem(f"{where}.services",
+                                    f"unknown service {code!r} {_known(services)}")
+            if code != "all" and not office.handles(code):
+                raise ConfigProblem(f"{where}.services",
+                                    f"{office.code!r} does not handle {code!r} (offices.services)")
+    seen: set[str] = set()
+    for index, entry in enumerate(config.appointments.services):
+        where = f"appointments.services[{index}].service"
+        if entry.service not in services:
+            raise ConfigProblem(where, f"unknown service {entry.service!r} {_known(services)}")
+        if entry.service in seen:
+            raise ConfigProblem(where, f"{entry.service!r} is listed twice")
+        seen.add(entry.service)
+
+
 # -------------------------------------------------------------------------------- whole
 
 
@@ -523,9 +707,14 @@ class CouncilConfig(_Strict):
     services: list[Service] = []
     charter: Charter
     notifications: Notifications = Notifications()
+    portal: Portal = Portal()
+    forms: list[OnlineForm] = []
+    appointments: Appointments = Appointments()
 
     @model_validator(mode="after")
     def _cross_references(self) -> Self:
+        _check_forms(self)
+        _check_appointments(self)
         _unique_codes(self.offices, "code", "offices")
         _unique_codes(self.wards, "code", "wards")
         _unique_codes(self.teams, "code", "teams")
@@ -609,6 +798,13 @@ class CouncilConfig(_Strict):
     def standard(self, id: str) -> DeadlineStandard | MeasureStandard:
         return _find(self.charter.standards, "id", id, "charter standard")
 
+    def forms_for(self, service_code: str) -> list[OnlineForm]:
+        """The online forms of a service, in file order."""
+        return [f for f in self.forms if f.service == service_code]
+
+    def form(self, service_code: str, form_code: str) -> OnlineForm:
+        return _find(self.forms_for(service_code), "code", form_code, "form")
+
     def services_of_team(self, team_code: str) -> list[Service]:
         return [s for s in self.services if s.team == team_code]
 
@@ -637,6 +833,21 @@ class CouncilConfig(_Strict):
                 complaint_stage=complaint_stage,
             )
         ]
+
+
+def _check_forms(config: CouncilConfig) -> None:
+    services = [s.code for s in config.services]
+    seen: set[tuple[str, str]] = set()
+    for index, form in enumerate(config.forms):
+        if form.service not in services:
+            raise ConfigProblem(
+                f"forms[{index}].service", f"unknown service {form.service!r} {_known(services)}"
+            )
+        if (form.service, form.code) in seen:
+            raise ConfigProblem(
+                f"forms[{index}].code", f"{form.code!r} is used twice for {form.service!r}"
+            )
+        seen.add((form.service, form.code))
 
 
 def _find(items: Sequence[Any], attr: str, code: str, what: str) -> Any:
