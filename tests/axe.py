@@ -11,6 +11,7 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """WCAG 2.2 A/AA violations axe-core finds on the page as it is now (needs JavaScript on)."""
+    page.wait_for_load_state("load")  # after a click, scan the page it led to, not the last one
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from frontdoor.cases.models import Case, CaseEvent, EventKind, Status
 from frontdoor.core.time import to_london
@@ -119,6 +121,6 @@ def test_an_error_on_the_case_page_is_accessible(council, live_server, page):
     case = open_waste_case(by=officer, now=timezone.now())
     sign_in(page, live_server, officer.email, f"/staff/cases/{case.reference}/")
     page.get_by_role("button", name="Add note").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)

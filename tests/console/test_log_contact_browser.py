@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from frontdoor.catalogue.seed import seed_knowledge
 from frontdoor.contacts.models import Contact
@@ -41,7 +42,7 @@ def test_an_agent_resolves_a_call_using_a_knowledge_article(ready, live_server, 
         # Focus starts on the first field: the pre-selected channel.
         assert page.evaluate("document.activeElement.id") == "channel"
         page.get_by_role("button", name="Continue").click()  # nothing filled in
-        assert page.title().startswith("Error: ")
+        expect(page).to_have_title(re.compile(r"^Error: "))
         assert_accessible(page)
     page.get_by_label("Which service is it about?").select_option(
         label="Report a missed bin collection")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.axe import assert_accessible
 from tests.factories import UserFactory
@@ -36,6 +39,6 @@ def test_a_wrong_password_shows_an_accessible_error_summary(council, live_server
     page.get_by_label("Password", exact=True).fill("wrong")
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)

@@ -3,10 +3,12 @@ without JavaScript; axe-core scans the account pages (PostgreSQL, Playwright).""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from frontdoor.accounts.models import User
 from frontdoor.cases.actions import add_customer_update
@@ -36,7 +38,7 @@ def test_a_resident_registers_signs_in_and_follows_a_linked_request(
     page.goto(f"{live_server.url}/account/register/")
     scan(page)
     page.get_by_role("button", name="Create account").click()
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     assert page.locator(".govuk-error-summary").is_visible()
     scan(page)
 

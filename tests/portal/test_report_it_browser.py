@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from frontdoor.cases.models import Attachment, Case
 from tests.axe import assert_accessible
@@ -24,7 +27,7 @@ def test_a_guest_reports_fly_tipping_with_a_place_and_a_photo(
     page.get_by_role("button", name="Start now").click()
 
     page.get_by_role("button", name="Continue").click()  # nothing filled in: an error
-    assert page.title().startswith("Error: ")
+    expect(page).to_have_title(re.compile(r"^Error: "))
     check(page)
     page.get_by_label("Full name").fill("Ada Lovelace")
     page.get_by_label("Email address (optional)").fill("ada@example.com")
