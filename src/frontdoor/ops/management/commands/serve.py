@@ -131,5 +131,9 @@ class Command(BaseCommand):
                 child.wait()
         if stopping:
             # Asked to stop: report the worst status of any child (0 when all stopped cleanly).
-            return max(exit_status(c.returncode) for c in children.values())
+            # A child that ended from the very signal we passed on did what it was asked (it
+            # may still have been starting up, before it installed its own handler).
+            asked = {-signal.SIGTERM, -signal.SIGINT}
+            return max(0 if c.returncode in asked else exit_status(c.returncode)
+                       for c in children.values())
         return status
