@@ -218,3 +218,21 @@ def test_cases_opened_at_the_same_moment_never_share_a_reference(council, now):
     assert len(references) == 40
     assert len(set(references)) == 40
     assert sorted(references) == [f"NN-2026-{n:06d}" for n in range(1, 41)]
+
+
+def test_a_long_queue_says_more_than_the_count_and_still_pages_to_the_end(
+    council, officer, leader, now, monkeypatch
+):
+    from frontdoor.cases import queries
+
+    monkeypatch.setattr(queries, "QUEUE_COUNT_CAP", 5)
+    for day in range(12):
+        open_waste_case(by=officer, now=now, received_at=now - timedelta(days=day))
+
+    first = team_queue(user=leader, team_code="waste-services", page_size=2)
+    # Counted up to 3 pages past this one (8 cases): "more than 8", not all 12.
+    assert (first.total, first.total_is_exact, len(first.cases)) == (8, False, 2)
+    last = team_queue(user=leader, team_code="waste-services", page_size=2, page=6)
+    assert (last.total, last.total_is_exact, len(last.cases)) == (12, True, 2)
+    past_the_end = team_queue(user=leader, team_code="waste-services", page_size=2, page=40)
+    assert (past_the_end.page, past_the_end.total_is_exact) == (6, True)

@@ -28,7 +28,7 @@ from frontdoor.core.errors import InvalidInput
 from frontdoor.core.time import require_aware, to_utc
 from frontdoor.council.actions import load_council_config
 from frontdoor.council.errors import CouncilNotLoaded
-from frontdoor.council.queries import current_council, current_council_version
+from frontdoor.council.queries import current_council, current_council_with_version_id
 
 RECOMPUTE_BATCH = 20_000
 
@@ -118,8 +118,9 @@ def start_clocks(
     """One clock per deadline standard of the current charter that applies to the case."""
     require_aware(received_at)
     require_aware(now)
-    config = current_council()
-    version = current_council_version()
+    # The version id comes from the accessor's cache with the configuration itself: reading
+    # the version row would fetch (and decode) the whole stored document on every case opened.
+    config, version_id = current_council_with_version_id()
     calendars = calendars_for(config)
     standards = applicable_standards(
         config=config,
@@ -128,10 +129,12 @@ def start_clocks(
         service_code=service_code,
         complaint_stage=complaint_stage,
     )
-    with transaction.atomic():
+    # No savepoint: nothing here catches a failure, which fails the caller's transaction too
+    # (opening a case), so a savepoint would only add two round trips to every case opened.
+    with transaction.atomic(savepoint=False):
         existing = {c.standard_id: c for c in Clock.objects.filter(case_id=case_id)}
         created = [
-            _new_clock(case_id, standard, calendars, version.pk, received_at, now)
+            _new_clock(case_id, standard, calendars, version_id, received_at, now)
             for standard in standards
             if standard.id not in existing  # a retried start must not double the clocks
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -29,6 +30,7 @@ from frontdoor.cases.queries import (
 )
 from frontdoor.console.pages import council_or_none, render_staff_page, staff_only
 from frontdoor.core.errors import Conflict, Forbidden, FrontDoorError, InvalidInput, NotFound
+from frontdoor.core.templating import london_time
 
 PAGE_SIZE = 25
 OPEN_STATUS_CHOICES = [(s, Status(s).label) for s in Status.values if s in OPEN_STATUSES]
@@ -169,6 +171,7 @@ def _queue_response(
     services = []
     if config is not None and team_code is not None:
         services = [(s.code, s.name.get("en")) for s in config.services_of_team(team_code)]
+    service_names = dict(services) if services else _all_service_names(config)
     base = (reverse("console:queue", args=[team_code]) if team_code
             else reverse("console:my-cases"))
     return render_staff_page(
@@ -181,11 +184,11 @@ def _queue_response(
         context={
             "team_code": team_code,
             "page": page,
-            "rows": _rows(page, now),
+            "rows": _rows(page, now, service_names=service_names, user_id=user.pk),
             "leads": leads,
             "officers": [o.user for o in officers],
             "services": services,
-            "service_names": dict(services) if services else _all_service_names(config),
+            "service_names": service_names,
             "statuses": OPEN_STATUS_CHOICES,
             "due_filters": list(DUE_FILTERS.items()),
             "chosen": chosen,
@@ -215,15 +218,38 @@ def _all_service_names(config: Any) -> dict[str, str]:
     return {s.code: s.name.get("en") for s in config.services} if config else {}
 
 
-def _rows(page: QueuePage, now: Any) -> list[dict[str, Any]]:
+# The colour of each status tag (the same as the `status_tag` macro on the case page).
+STATUS_TAG_COLOURS = {"new": "grey", "assigned": "turquoise", "in_progress": "",
+                      "waiting_on_customer": "yellow", "resolved": "green", "closed": "grey"}
+STATUS_LABELS = dict(Status.choices)
+# Case links are built from one reversed URL per page, not two `reverse()` calls per row.
+_REFERENCE_SLOT = "REFERENCE-SLOT"
+
+
+def _rows(page: QueuePage, now: Any, *, service_names: dict[str, str],
+          user_id: int | None) -> list[dict[str, Any]]:
+    """What each queue row shows, worked out here once rather than in template macros."""
     badges = due_badges(page.cases, now)
+    case_url = reverse("console:case", args=[_REFERENCE_SLOT])
+    take_url = reverse("console:case-change", args=[_REFERENCE_SLOT, "take"])
     rows = []
     for case in page.cases:
         parties = list(case.parties.all())  # type: ignore[attr-defined]  # prefetched
+        owner = case.owner
+        reference = quote(case.reference, safe="")
         rows.append({
             "case": case,
             "badge": badges[case.pk],
             "customer": parties[0].customer if parties else None,
+            "href": case_url.replace(_REFERENCE_SLOT, reference),
+            "take_href": take_url.replace(_REFERENCE_SLOT, reference)
+            if case.owner_id != user_id else "",
+            "service": service_names.get(case.service_code, case.service_code),
+            "status_label": STATUS_LABELS.get(case.status, case.status),
+            "status_colour": STATUS_TAG_COLOURS.get(case.status, ""),
+            "owner": (owner.display_name or owner.email) if owner is not None else "Unassigned",
+            "due_text": london_time(case.due_at, "%a %-d %b %Y, %-H:%M") if case.due_at else "",
+            "due_sort": int(case.due_at.timestamp()) if case.due_at else 9999999999,
         })
     return rows
 
@@ -267,27 +293,39 @@ def _selected_tags(base: str, query: QueryDict, chosen: dict[str, Any],
     return categories
 
 
+PAGINATION_NEIGHBOURS = 2  # page links either side of the current page
+
+
 def _pagination(base: str, query: QueryDict, page: QueuePage) -> dict[str, Any]:
     def link(number: int) -> str:
         kept = query.copy()
         kept["page"] = str(number)
         return f"{base}?{kept.urlencode()}"
 
-    items = []
-    for number in range(1, page.pages + 1):
-        near = abs(number - page.page) <= 2 or number in (1, page.pages)
-        if near:
-            items.append({"number": number, "href": link(number),
-                          "current": number == page.page})
-        elif items and not items[-1].get("ellipsis"):
-            items.append({"ellipsis": True})
+    # The first page, the pages near this one and (when the count is exact) the last, with an
+    # ellipsis for each gap: a handful of links however many pages the queue has.
+    last_page = page.pages
+    near = range(max(1, page.page - PAGINATION_NEIGHBOURS),
+                 min(last_page, page.page + PAGINATION_NEIGHBOURS) + 1)
+    numbers = sorted({1, *near, *([last_page] if page.total_is_exact else [])})
+    items: list[dict[str, Any]] = []
+    for number in numbers:
+        if items and number > items[-1]["number"] + 1:
+            items.append({"ellipsis": True, "number": number - 1})
+        items.append({"number": number, "href": link(number), "current": number == page.page})
+    if not page.total_is_exact:
+        items.append({"ellipsis": True, "number": last_page + 1})
+    for item in items:
+        if item.get("ellipsis"):
+            del item["number"]
     first = (page.page - 1) * page.page_size + 1 if page.total else 0
+    more = page.page < last_page or not page.total_is_exact
     return {
-        "items": items if page.pages > 1 else [],
+        "items": items if last_page > 1 else [],
         "previous": {"href": link(page.page - 1)} if page.page > 1 else None,
-        "next": {"href": link(page.page + 1)} if page.page < page.pages else None,
+        "next": {"href": link(page.page + 1)} if more else None,
         "first": first,
         "last": min(page.total, page.page * page.page_size),
         "total": page.total,
+        "total_is_exact": page.total_is_exact,
     }
-

@@ -29,7 +29,7 @@ def _url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
-def _london(moment: Any, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
+def london_time(moment: Any, fmt: str = "%-d %B %Y at %-I:%M%p") -> str:
     """Show an aware instant in Europe/London ("5 January 2026 at 5:00pm")."""
     if moment is None:
         return ""
@@ -46,7 +46,7 @@ def environment(**options: Any) -> Environment:
     env = Environment(loader=ChoiceLoader(loaders), **options)
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update({"static": static, "url": _url})
-    env.filters["london"] = _london
+    env.filters["london"] = london_time
     return env
 
 

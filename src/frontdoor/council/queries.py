@@ -250,13 +250,20 @@ def _current_key() -> tuple[int, str]:
 
 def current_council() -> CouncilConfig:
     """The current council configuration. Raises CouncilNotLoaded if none was ever loaded."""
+    return current_council_with_version_id()[0]
+
+
+def current_council_with_version_id() -> tuple[CouncilConfig, int]:
+    """The current configuration and the id of the stored version it came from, from one read
+    of the cache (no query while it is fresh; `current_council_version()` always asks)."""
     key = _current_key()
     config = _configs.get(key)
     if config is not None:
-        return config
+        return config, key[0]
     version = CouncilVersion.objects.filter(pk=key[0], checksum=key[1]).first()
     if version is None:  # the version we saw has gone (a rolled-back test); ask again
         forget_council_cache()
         key = _current_key()
         version = CouncilVersion.objects.get(pk=key[0])
-    return config_of(version)
+    return config_of(version), version.pk
+
