@@ -9,8 +9,8 @@ from django.core.cache import cache
 
 from frontdoor.accounts.actions import email_confirmation_token, register_resident
 from frontdoor.accounts.models import User
+from frontdoor.cases.actions import link_case_to_account
 from frontdoor.cases.models import Case
-from frontdoor.cases.portal_access import link_case_to_account
 from frontdoor.customers.self_service import confirm_account_email, customer_for_account
 from frontdoor.notifications.models import Message
 from tests.cases.factories import open_waste_case

@@ -55,6 +55,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "case.reassign_any": _LEADERSHIP,
     "case.reopen": _LEADERSHIP,
     "queue.view_team": _CASEWORK,
+    # cases changed from outside the console: a partner system on cases its key can see, a
+    # resident on cases made through or linked to their My Account (cases.actors.Actor)
+    "case.update_status_via_api": frozenset({API_CLIENT}),
+    "case.add_message_via_api": frozenset({API_CLIENT}),
+    "case.add_information": frozenset({RESIDENT}),
+    "case.reopen_own_request": frozenset({RESIDENT}),
     # knowledge and insight
     "knowledge.view": _FRONT_AND_BACK | {ADMINISTRATOR},
     "knowledge.edit": _LEADERSHIP | {ADMINISTRATOR},

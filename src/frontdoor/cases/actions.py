@@ -1,20 +1,25 @@
 """Cases: functions that change state.
 
-Every action takes the acting user (`by`) and `now`, checks the permission matrix and the
-team scope, records a CaseEvent and an audit entry, and runs in one transaction. Actions a
+Every action takes who acts (`by`: a signed-in user, or a `cases.actors.Actor` for a guest,
+a partner system or the system itself) and `now`, checks the permission matrix and the team
+scope, records a CaseEvent and an audit entry, and runs in one transaction. The events that
+partners subscribe to (opened, status changed, resolved, closed, reopened, a message to the
+customer) queue their webhook deliveries in that transaction, whichever channel made them. Actions a
 person takes on a case they have open in front of them take `expected_version`: if someone
 else changed the case since, they raise Conflict and save nothing.
 
 Scope: changing team work needs membership of the case's team (`team_codes_for`);
 reassigning someone else's case needs a leader's or manager's place in that team. Notes and
-linking contacts only need the case to be visible (agents see every case).
+linking contacts only need the case to be visible (agents see every case). An API client
+works on the cases its key can see, with the `case.*_via_api` permissions; a resident on
+cases made through or linked to their My Account; a guest on the case their link is for.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -23,15 +28,18 @@ from django.db import IntegrityError, transaction
 
 from frontdoor.accounts.models import Role
 from frontdoor.accounts.permissions import require
-from frontdoor.accounts.queries import led_team_codes, team_codes_for
+from frontdoor.accounts.queries import led_team_codes, resident_account_of, team_codes_for
 from frontdoor.audit.actions import record_change
 from frontdoor.cases import messages
+from frontdoor.cases.actors import Actor, ActorKind, as_actor
+from frontdoor.cases.api_queries import case_webhook_payload, cases_visible_to_api
 from frontdoor.cases.models import (
     ALLOWED_TRANSITIONS,
     OPEN_STATUSES,
     Attachment,
     AttachmentSource,
     Case,
+    CaseAccountLink,
     CaseContact,
     CaseEvent,
     CaseParty,
@@ -61,12 +69,36 @@ from frontdoor.core.time import require_aware, to_london
 from frontdoor.council.queries import current_council
 from frontdoor.notifications import actions as notifications
 from frontdoor.notifications.models import Message
+from frontdoor.notifications.webhooks import queue_webhook_deliveries
 
 if TYPE_CHECKING:
     from frontdoor.accounts.models import User
     from frontdoor.customers.models import Customer
 
 CASEWORK_ROLES = frozenset({Role.CASE_OFFICER, Role.TEAM_LEADER, Role.MANAGER})
+
+# The permission an API client or a resident needs for a case action (staff use the action's
+# own name); an action missing here is not theirs to do.
+VIA_API: dict[str, str] = {
+    "case.update_status": "case.update_status_via_api",
+    "case.pause_clock": "case.update_status_via_api",
+    "case.resolve": "case.update_status_via_api",
+    "case.message_customer": "case.add_message_via_api",
+    "case.add_internal_note": "case.add_message_via_api",
+}
+BY_RESIDENT: dict[str, str] = {
+    "case.add_information": "case.add_information",
+    "case.reopen": "case.reopen_own_request",
+}
+# The webhook events each kind of case event is announced as (notifications.webhooks).
+WEBHOOKS_FOR_EVENT: dict[str, tuple[str, ...]] = {
+    EventKind.OPENED: ("case.opened",),
+    EventKind.STATUS_CHANGED: ("case.status_changed",),
+    EventKind.RESOLVED: ("case.status_changed", "case.resolved"),
+    EventKind.CLOSED: ("case.status_changed",),
+    EventKind.REOPENED: ("case.status_changed",),
+    EventKind.MESSAGE_SENT: ("case.message",),  # the payload carries the message
+}
 
 # Outcomes that make sense for each kind of case; anything not listed uses GENERAL_OUTCOMES.
 GENERAL_OUTCOMES = frozenset(
@@ -130,20 +162,29 @@ def open_case(
     description: str,
     received_at: datetime,
     channel: str,
-    by: User | None,
+    by: User | Actor | None,
     now: datetime,
     team_code: str | None = None,
     owner: User | None = None,
     complaint_stage: int | None = None,
     location: CaseLocation | None = None,
     idempotency_key: str | None = None,
+    account: User | None = None,
+    tracking_token_hash: str = "",
+    form_answers: Mapping[str, Any] | None = None,
+    related_to: Case | None = None,
+    acknowledge: bool = True,
+    opened_data: Mapping[str, Any] | None = None,
 ) -> Case:
     """Open a case: reference, parties, contact link, charter clocks, due and promised dates.
 
     `by` None is the system (email ingestion); residents and API clients open cases through
-    the portal and API. A retry with the same idempotency key returns the first case.
+    the portal and API. `account` is the My Account that follows the case, and
+    `tracking_token_hash` a guest's private link to it; `related_to` is the case it follows
+    on from (a stage 2 review of a complaint). Without `acknowledge` the customer is not told
+    (the council's own work). A retry with the same idempotency key returns the first case.
     """
-    _require_may_open(by)
+    _require_may_open(as_actor(by))
     if idempotency_key:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -166,9 +207,15 @@ def open_case(
                 complaint_stage=complaint_stage,
                 location=location,
                 idempotency_key=idempotency_key,
+                account=account,
+                tracking_token_hash=tracking_token_hash,
+                form_answers=form_answers,
+                related_to=related_to,
+                opened_data=opened_data,
             )
-            messages.tell_customer_opened(case=case, event=_opened_event(case),
-                                          handed_off=False, now=now)
+            if acknowledge:
+                messages.tell_customer_opened(case=case, event=_opened_event(case),
+                                              handed_off=False, now=now)
             return case
     except IntegrityError:
         if idempotency_key:
@@ -329,7 +376,7 @@ def change_status(
     *,
     case: Case,
     status: str,
-    by: User,
+    by: User | Actor,
     now: datetime,
     expected_version: int,
     note: str | None = None,
@@ -347,9 +394,10 @@ def change_status(
         raise InvalidInput("status", "needs_owner", "To assign a case, choose its owner")
     if status not in Status.values:
         raise InvalidInput("status", "invalid", f"{status!r} is not a case status")
+    actor = as_actor(by)
     with transaction.atomic():
         fresh = _lock(case, expected_version)
-        _require_team_work(by, fresh, "case.update_status")
+        _require_may(actor, fresh, "case.update_status")
         if fresh.status not in OPEN_STATUSES:
             raise InvalidInput(
                 "status",
@@ -360,7 +408,7 @@ def change_status(
         leaving_wait = fresh.status == Status.WAITING_ON_CUSTOMER
         entering_wait = status == Status.WAITING_ON_CUSTOMER
         if leaving_wait or entering_wait:
-            require(by, "case.pause_clock")
+            _require_may(actor, fresh, "case.pause_clock")
         before = fresh.status
         fresh.status = status
         if entering_wait:
@@ -396,7 +444,8 @@ def change_status(
 
 
 def resolve_case(
-    *, case: Case, outcome: str, note: str, by: User, now: datetime, expected_version: int
+    *, case: Case, outcome: str, note: str, by: User | Actor, now: datetime,
+    expected_version: int,
 ) -> Case:
     """Resolve with an outcome the customer is told; stops the clocks (met or missed)."""
     allowed = OUTCOMES_FOR_TYPE.get(case.case_type, GENERAL_OUTCOMES)
@@ -405,9 +454,10 @@ def resolve_case(
         raise InvalidInput(
             "outcome", "invalid", f"{outcome!r} is not an outcome for this case (use: {names})"
         )
+    actor = as_actor(by)
     with transaction.atomic():
         fresh = _lock(case, expected_version)
-        _require_team_work(by, fresh, "case.resolve")
+        _require_may(actor, fresh, "case.resolve")
         _require_open(fresh)
         _require_transition(fresh, Status.RESOLVED)
         before = fresh.status
@@ -422,14 +472,15 @@ def resolve_case(
         resolved = _record(
             fresh,
             EventKind.RESOLVED,
-            by=by,
+            by=actor,
             at=now,
             summary=f"Resolved: {label}. {fresh.outcome_note}".rstrip(". ") + ".",
             data={"before": before, "outcome": outcome, "clocks": _clock_outcomes(fresh)},
             customer_visible=True,
         )
-        messages.tell_customer(case=fresh, event=resolved, message="case_resolved",
-                               data=messages.resolved_data(fresh), now=now)
+        if actor.tells_customer:
+            messages.tell_customer(case=fresh, event=resolved, message="case_resolved",
+                                   data=messages.resolved_data(fresh), now=now)
     return _sync(case, fresh)
 
 
@@ -450,16 +501,23 @@ def close_case(
 
 
 def reopen_case(
-    *, case: Case, reason: str, by: User, now: datetime, expected_version: int
+    *, case: Case, reason: str, by: User | Actor, now: datetime, expected_version: int | None
 ) -> Case:
-    """Reopen a resolved or closed case (back to in progress); its clocks keep their history."""
+    """Reopen a resolved or closed case (back to in progress); its clocks keep their history.
+
+    A resident (or guest) reopens their own request only within the council's set number of
+    days after it was resolved (`reopen_deadline`).
+    """
     reason = reason.strip()
     if not reason:
         raise InvalidInput("reason", "required", "Say why the case is being reopened")
+    actor = as_actor(by)
     with transaction.atomic():
         fresh = _lock(case, expected_version)
-        _require_team_work(by, fresh, "case.reopen")
-        if fresh.status not in (Status.RESOLVED, Status.CLOSED):
+        _require_may(actor, fresh, "case.reopen")
+        if actor.is_customer:
+            _require_reopen_window(fresh, now)
+        elif fresh.status not in (Status.RESOLVED, Status.CLOSED):
             raise InvalidInput("status", "not_resolved", "Only a resolved or closed case reopens")
         before = {"status": fresh.status, "outcome": fresh.outcome,
                   "resolved_at": fresh.resolved_at, "closed_at": fresh.closed_at}
@@ -469,49 +527,81 @@ def reopen_case(
         fresh.resolved_at = None
         fresh.closed_at = None
         _save(fresh, ["status", "outcome", "outcome_note", "resolved_at", "closed_at"])
-        _record(fresh, EventKind.REOPENED, by=by, at=now, summary=f"Reopened: {reason}",
-                data={"before": before}, customer_visible=True)
+        if actor.is_customer:
+            _record(fresh, EventKind.REOPENED, by=actor, at=now,
+                    summary=f"Reopened by you: {reason}",
+                    data={"before": before, "reason": reason, "via": actor.via},
+                    customer_visible=True, action="case.reopened_by_resident")
+        else:
+            _record(fresh, EventKind.REOPENED, by=actor, at=now, summary=f"Reopened: {reason}",
+                    data={"before": before}, customer_visible=True)
     return _sync(case, fresh)
+
+
+def reopen_deadline(case: Case) -> datetime | None:
+    """Until when the resident may reopen the resolved case (None: it is not resolved)."""
+    if case.status not in (Status.RESOLVED, Status.CLOSED) or case.resolved_at is None:
+        return None
+    return case.resolved_at + timedelta(days=current_council().portal.reopen_within_days)
+
+
+def _require_reopen_window(case: Case, now: datetime) -> None:
+    until = reopen_deadline(case)
+    if until is None:
+        raise InvalidInput("reason", "not_resolved",
+                           "This request is still open, so there is nothing to reopen")
+    if now > until and case.resolved_at is not None:
+        days = current_council().portal.reopen_within_days
+        raise InvalidInput(
+            "reason", "too_late",
+            f"You can only reopen a request within {days} days of it being resolved. "
+            f"This one was resolved on {to_london(case.resolved_at).strftime('%-d %B %Y')}"
+            " — make a new request or contact us instead.",
+        )
 
 
 # ---------------------------------------------------------------------- notes, updates
 
 
 def add_internal_note(
-    *, case: Case, text: str, by: User, now: datetime, expected_version: int | None = None
+    *, case: Case, text: str, by: User | Actor, now: datetime,
+    expected_version: int | None = None, data: Mapping[str, Any] | None = None,
 ) -> CaseEvent:
-    """A note for staff only.
+    """A note for staff only (`data`: facts kept with it, e.g. who completed a form).
 
     With `expected_version` (the page the note was typed on) it is a Conflict if the case
     changed since; a note itself does not change the version, so two notes never conflict.
     """
-    require(by, "case.add_internal_note")
-    _require_visible(by, case)
+    actor = as_actor(by)
+    _require_may(actor, case, "case.add_internal_note", team_work=False)
     text = _required_text(text, "text", "Write the note")
     with transaction.atomic():
         if expected_version is not None:
             _lock(case, expected_version)
-        return _record(case, EventKind.NOTE_ADDED, by=by, at=now, summary=text)
+        return _record(case, EventKind.NOTE_ADDED, by=actor, at=now, summary=text,
+                       data=dict(data or {}))
 
 
 def add_customer_update(
-    *, case: Case, text: str, by: User, now: datetime, expected_version: int | None = None
+    *, case: Case, text: str, by: User | Actor, now: datetime,
+    expected_version: int | None = None,
 ) -> CaseEvent:
     """A message the customer sees on the case (the notifications outbox sends it).
 
     With `expected_version` it is a Conflict if the case changed since the update was written
     (the customer must not be told something the case has moved past).
     """
-    require(by, "case.message_customer")
-    _require_team_work(by, case, "case.message_customer")
+    actor = as_actor(by)
+    _require_may(actor, case, "case.message_customer")
     text = _required_text(text, "text", "Write the update for the customer")
     with transaction.atomic():
         if expected_version is not None:
             _lock(case, expected_version)
-        event = _record(case, EventKind.MESSAGE_SENT, by=by, at=now, summary=text,
+        event = _record(case, EventKind.MESSAGE_SENT, by=actor, at=now, summary=text,
                         customer_visible=True)
-        messages.tell_customer(case=case, event=event, message="case_update",
-                               data={"update": text}, now=now)
+        if actor.tells_customer:
+            messages.tell_customer(case=case, event=event, message="case_update",
+                                   data={"update": text}, now=now)
     return event
 
 
@@ -647,13 +737,108 @@ def link_contact(*, case: Case, contact: Contact, by: User, now: datetime) -> Ca
     require(by, "contact.log")
     _require_visible(by, case)
     with transaction.atomic():
-        link = _link_contact(case, contact, by=by, now=now)
+        link = _link_contact(case, contact, now=now)
         _record(case, EventKind.CONTACT_LINKED, by=by, at=now,
                 summary=f"{contact.get_channel_display()} contact linked",
                 data={"contact_id": contact.pk})
         if contact.outcome == ContactOutcome.PENDING:
             record_contact_outcome(contact=contact, outcome=ContactOutcome.CASE_LINKED,
                                    note=case.reference, by=by, now=now)
+    return link
+
+
+def add_case_information(
+    *,
+    case: Case,
+    text: str,
+    by: User | Actor,
+    now: datetime,
+    contact: Contact | None = None,
+    data: Mapping[str, Any] | None = None,
+    audit_action: str | None = None,
+) -> CaseEvent:
+    """Information the customer (or a client system for them) added to the case, shown to them.
+
+    `contact` (how it came in) is linked to the case without making its sender a party: an
+    Open311 comment can come from anyone. A resident or guest adds to their own open request
+    only; staff need to see the case.
+    """
+    actor = as_actor(by)
+    text = _required_text(text, "information", "Enter the information")
+    with transaction.atomic():
+        fresh = _lock(case, None)
+        if actor.kind == ActorKind.STAFF:
+            assert actor.user is not None
+            require(actor.user, "contact.log")
+            _require_visible(actor.user, fresh)
+        else:
+            _require_may(actor, fresh, "case.add_information")
+        if actor.is_customer and not fresh.is_open:
+            raise InvalidInput("information", "closed",
+                               "This request is finished, so you cannot add to it. "
+                               "You can reopen it, or contact us.")
+        details = dict(data or {})
+        if contact is not None:
+            _link_contact(fresh, contact, now=now, as_party=False)
+            details = {"contact_id": contact.pk, **details}
+        return _record(fresh, EventKind.INFORMATION_ADDED, by=actor, at=now, summary=text,
+                       data=details, customer_visible=True, action=audit_action)
+
+
+def add_reporter_to_case(
+    *, case: Case, contact: Contact, by: User | Actor | None, now: datetime
+) -> CaseEvent:
+    """Someone else reported the same open problem: their contact joins the case and they
+    become a reporter on it (not its customer: they are told when it is dealt with).
+
+    The portal offers only open reports of the same service near the place the resident gave;
+    staff link contacts with `link_contact`.
+    """
+    actor = as_actor(by)
+    if actor.kind == ActorKind.RESIDENT:
+        require(actor.user, "portal.use")
+    elif actor.kind != ActorKind.SYSTEM and actor.kind != ActorKind.GUEST:
+        raise Forbidden("Staff link further contacts to a case with link_contact")
+    with transaction.atomic():
+        fresh = _lock(case, None)
+        _require_open(fresh)
+        _link_contact(fresh, contact, now=now, as_party=False)
+        customer = surviving_customer(contact.customer)
+        if customer is not None:
+            CaseParty.objects.get_or_create(case=fresh, customer=customer,
+                                            role=PartyRole.REPORTER)
+        event = _record(fresh, EventKind.CONTACT_LINKED, by=actor, at=now,
+                        summary="Someone else reported this too (online form)",
+                        data={"contact_id": contact.pk})
+        record_contact_outcome(contact=contact, outcome=ContactOutcome.CASE_LINKED,
+                               note=fresh.reference, by=None, now=now)
+    return event
+
+
+def link_case_to_account(
+    *, case: Case, account: User, identity_check: str, by: User, now: datetime
+) -> CaseAccountLink:
+    """Staff: after checking the resident's identity, show this case in their My Account."""
+    require_aware(now)
+    require(by, "case.view")
+    _require_visible(by, case)
+    check = " ".join((identity_check or "").split())
+    if not check:
+        raise InvalidInput("identity_check", "required",
+                           "Say how you checked the person's identity")
+    if account.role != Role.RESIDENT or resident_account_of(account) is None:
+        raise InvalidInput("account", "not_confirmed",
+                           "Only a resident's My Account with a confirmed email can be linked")
+    with transaction.atomic():
+        existing = CaseAccountLink.objects.filter(case=case, account=account).first()
+        if existing is not None:
+            return existing
+        link = CaseAccountLink.objects.create(case=case, account=account, linked_by=by,
+                                              linked_at=now, identity_check=check[:200])
+        _record(case, EventKind.ACCOUNT_LINKED, by=by, at=now,
+                summary="Added to your online account",
+                data={"account_id": account.pk, "identity_check": check},
+                customer_visible=True)
     return link
 
 
@@ -696,15 +881,21 @@ def _open_case(
     description: str,
     received_at: datetime,
     channel: str,
-    by: User | None,
+    by: User | Actor | None,
     now: datetime,
     team_code: str | None = None,
     owner: User | None = None,
     complaint_stage: int | None = None,
     location: CaseLocation | None = None,
     idempotency_key: str | None = None,
+    account: User | None = None,
+    tracking_token_hash: str = "",
+    form_answers: Mapping[str, Any] | None = None,
+    related_to: Case | None = None,
+    opened_data: Mapping[str, Any] | None = None,
 ) -> Case:
     require_aware(now)
+    actor = as_actor(by)
     if case_type not in CaseType.values:
         raise InvalidInput("case_type", "invalid", f"{case_type!r} is not a type of case")
     if channel not in Channel.values:
@@ -746,8 +937,13 @@ def _open_case(
         opened_at=now,
         title=title,
         description=description.strip(),
-        created_by=by,
+        created_by=actor.user,
         idempotency_key=idempotency_key or None,
+        account=account,
+        tracking_token_hash=tracking_token_hash,
+        form_answers=dict(form_answers or {}),
+        parent=related_to,
+        parent_relation=ParentRelation.RELATED if related_to is not None else "",
         **loc,
     )
     if customer is not None:
@@ -763,23 +959,31 @@ def _open_case(
     )
     _refresh_due_dates(case, move_promise=True)
     case.save(update_fields=["due_at", "promised_at"])
+    opened: dict[str, Any] = {
+        "team_code": team_code, "service_code": service_code, "channel": channel,
+        "received_at": received_at, "promised_at": case.promised_at,
+    }
+    if account is not None:
+        opened["account_id"] = account.pk
+    if related_to is not None:
+        opened["related_to"] = related_to.reference
+    opened.update(opened_data or {})  # e.g. who completed the form with the customer
     _record(
         case,
         EventKind.OPENED,
-        by=by,
+        by=actor,
         at=now,
         summary=_due_summary(f"{CaseType(case_type).label} opened", case.promised_at),
-        data={"team_code": team_code, "service_code": service_code, "channel": channel,
-              "received_at": received_at, "promised_at": case.promised_at},
+        data=opened,
         customer_visible=True,
     )
     if owner is not None:
-        _record(case, EventKind.ASSIGNED, by=by, at=now, summary=f"Assigned to {owner}",
+        _record(case, EventKind.ASSIGNED, by=actor, at=now, summary=f"Assigned to {owner}",
                 data={"owner_id": owner.pk})
     if contact is not None:
-        _link_contact(case, contact, by=by, now=now)
+        _link_contact(case, contact, now=now)
         record_contact_outcome(contact=contact, outcome=ContactOutcome.CASE_CREATED,
-                               note=case.reference, by=by, now=now)
+                               note=case.reference, by=actor.user, now=now)
     return case
 
 
@@ -800,9 +1004,13 @@ def _next_reference(*, prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{sequence.last:06d}"
 
 
-def _link_contact(case: Case, contact: Contact, *, by: User | None, now: datetime) -> CaseContact:
+def _link_contact(
+    case: Case, contact: Contact, *, now: datetime, as_party: bool = True
+) -> CaseContact:
     link, _ = CaseContact.objects.get_or_create(case=case, contact=contact,
                                                 defaults={"linked_at": now})
+    if not as_party:
+        return link
     customer = surviving_customer(contact.customer)
     if customer is not None:
         CaseParty.objects.get_or_create(case=case, customer=customer,
@@ -831,6 +1039,14 @@ def _assign(case: Case, *, owner: User, by: User, now: datetime) -> None:
     _save(case, ["owner", "status"])
     _record(case, EventKind.ASSIGNED, by=by, at=now, summary=f"Assigned to {owner}",
             data={"before": before, "after": {"owner_id": owner.pk, "status": case.status}})
+
+
+def lock_case(*, case: Case, expected_version: int | None = None) -> Case:
+    """The case's row, locked until the caller's transaction ends (one writer at a time).
+
+    Conflict, with nothing saved, if `expected_version` is given and the case moved on since.
+    """
+    return _lock(case, expected_version)
 
 
 def _lock(case: Case, expected_version: int | None) -> Case:
@@ -864,26 +1080,43 @@ def _record(
     case: Case,
     kind: str,
     *,
-    by: User | None,
+    by: User | Actor | None,
     at: datetime,
     summary: str,
     data: dict[str, Any] | None = None,
     customer_visible: bool = False,
     action: str | None = None,
 ) -> CaseEvent:
+    """The event and its audit entry; the webhook deliveries partners subscribed to, if any.
+
+    Every event goes through here, so a partner hears of a change once (the delivery's key is
+    the event's id) whichever channel made it, inside the change's own transaction.
+    """
+    actor = as_actor(by)
+    data = dict(data or {})
+    if actor.source:
+        data.setdefault("source", actor.source)
     event = CaseEvent.objects.create(
-        case=case, at=at, by=by, kind=kind, summary=summary, data=data or {},
+        case=case, at=at, by=actor.user, kind=kind, summary=summary, data=data,
         customer_visible=customer_visible,
     )
     record_change(
-        actor=by,
+        actor=actor.user,
         action=action or f"case.{kind}",
         object_type="case",
         object_id=case.pk,
         summary=f"{case.reference}: {summary}"[:1000],
-        data={"event_id": event.pk, "kind": kind, **(data or {})},
+        data={"event_id": event.pk, "kind": kind, **data},
         at=at,
     )
+    webhook_events = WEBHOOKS_FOR_EVENT.get(kind, ())
+    if webhook_events:
+        payload = case_webhook_payload(case)
+        if kind == EventKind.MESSAGE_SENT:
+            payload["message"] = summary
+        for webhook_event in webhook_events:
+            queue_webhook_deliveries(event=webhook_event, payload=payload, now=at,
+                                     event_key=f"{webhook_event}:{event.pk}")
     return event
 
 
@@ -918,15 +1151,48 @@ def _clock_outcomes(case: Case) -> dict[str, str]:
     return dict(Clock.objects.filter(case_id=case.pk).values_list("standard_id", "outcome"))
 
 
-def _require_may_open(by: User | None) -> None:
-    if by is None:
-        return
-    if by.role == Role.RESIDENT:
-        require(by, "portal.use")
-    elif by.role == Role.API_CLIENT:
-        require(by, "api.use")
-    else:
-        require(by, "case.create")
+def _require_may_open(actor: Actor) -> None:
+    if actor.kind == ActorKind.RESIDENT:
+        require(actor.user, "portal.use")
+    elif actor.kind == ActorKind.API_CLIENT:
+        require(actor.user, "api.use")
+    elif actor.kind == ActorKind.STAFF:
+        require(actor.user, "case.create")
+
+
+def _require_may(actor: Actor, case: Case, action: str, *, team_work: bool = True) -> None:
+    """May `actor` do `action` (a staff action's name) on `case`?
+
+    Staff: the role, and the case's team (`team_work`) or just seeing the case. An API client:
+    the action's `VIA_API` permission and a case its key can see. A resident: the action's
+    `BY_RESIDENT` permission on a case of their own; a guest: the case of their link. The
+    system has been checked by its caller (an Open311 key, the email mailbox).
+    """
+    if actor.kind == ActorKind.STAFF:
+        assert actor.user is not None
+        if team_work:
+            _require_team_work(actor.user, case, action)
+        else:
+            require(actor.user, action)
+            _require_visible(actor.user, case)
+    elif actor.kind == ActorKind.API_CLIENT:
+        if action not in VIA_API:
+            raise Forbidden(f"An API client cannot do {action}")
+        require(actor.user, VIA_API[action])
+        assert actor.user is not None
+        if not cases_visible_to_api(actor.user).filter(pk=case.pk).exists():
+            raise NotFound(f"No case {case.reference!r}", field="reference")
+    elif actor.kind == ActorKind.RESIDENT:
+        if action not in BY_RESIDENT:
+            raise Forbidden(f"A resident cannot do {action}")
+        require(actor.user, BY_RESIDENT[action])
+        assert actor.user is not None
+        _require_resident_case(actor.user, case)
+    elif actor.kind == ActorKind.GUEST:
+        if action not in BY_RESIDENT:
+            raise Forbidden(f"A tracking link does not allow {action}")
+        if not actor.holds_tracking_link_to(case.tracking_token_hash):
+            raise NotFound("No such request", field="token")
 
 
 def _require_team_work(by: User, case: Case, action: str) -> None:

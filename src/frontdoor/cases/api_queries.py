@@ -11,7 +11,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
@@ -26,6 +26,22 @@ if TYPE_CHECKING:
     from frontdoor.accounts.models import User
 
 MAX_LIMIT = 200
+
+
+def case_webhook_payload(case: Case) -> dict[str, Any]:
+    """What partners are told about a case (no personal data beyond the customer's id)."""
+    return {
+        "reference": case.reference,
+        "status": case.status,
+        "case_type": case.case_type,
+        "service_code": case.service_code,
+        "team_code": case.team_code,
+        "received_at": case.received_at,
+        "due_at": case.due_at,
+        "promised_at": case.promised_at,
+        "outcome": case.outcome or None,
+        "version": case.version,
+    }
 
 
 def cases_visible_to_api(user: User) -> QuerySet[Case]:

@@ -6,9 +6,10 @@ domain side. Only cases of street-report services (`street_report = true`) exist
 GET endpoints need no key, so nothing else may leak through them. A case that did not come in
 through Open311 shows no description (a phone note may name people); see docs/open311.md.
 
-Client-driven changes (a report marked fixed on FixMyStreet) move the case as the system, with
-the client's account as `by`, and tell nobody: the client tells its own users. Those events
-carry `data["source"] = "open311"` and are never echoed back in the update feed.
+Client-driven changes (a report marked fixed on FixMyStreet) move the case through the
+ordinary case actions as the system (`client_actor`), with the client's account as `by`, and
+tell nobody: the client tells its own users. Those events carry `data["source"] = "open311"`
+and are never echoed back in the update feed.
 """
 
 from __future__ import annotations
@@ -22,27 +23,28 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Prefetch, Q
 
-from frontdoor.cases import actions as case_actions
 from frontdoor.cases.actions import (
     GENERAL_OUTCOMES,
     OUTCOMES_FOR_TYPE,
     CaseLocation,
     add_attachment,
+    add_case_information,
+    lock_case,
     open_case,
+    reopen_case,
+    resolve_case,
 )
+from frontdoor.cases.actors import Actor
 from frontdoor.cases.models import (
     OPEN_STATUSES,
     Attachment,
     AttachmentSource,
     Case,
-    CaseContact,
     CaseEvent,
     EventKind,
-    Outcome,
     Status,
 )
 from frontdoor.cases.uploads import check_upload
-from frontdoor.charter import actions as charter
 from frontdoor.contacts.actions import log_contact, record_contact_outcome
 from frontdoor.contacts.models import Channel
 from frontdoor.contacts.models import Outcome as ContactOutcome
@@ -86,6 +88,12 @@ STATE_KINDS = frozenset(
     }
 )
 _EXTENDED_TITLE = re.compile(r"\Atitle: *(?P<title>[^\n]*)")
+
+
+def client_actor(client: ApiKey) -> Actor:
+    """The Open311 client as the one acting: recorded as its account, telling nobody."""
+    return Actor.system(f"Open311 client {client.name}", user=client.owner, source=SOURCE,
+                        tells_customer=False)
 
 
 # ----------------------------------------------------------------------------- services
@@ -180,12 +188,10 @@ def open_street_report(*, report: StreetReport, client: ApiKey, now: datetime) -
             now=now,
             location=location,
             idempotency_key=idempotency_key,
-        )
-        answers = {code: value for code, value in report.attributes.items() if _answer(value)}
-        if answers and case.form_answers != answers:
             # The attributes are the service's form answers: part of opening, not a new event.
-            Case.objects.filter(pk=case.pk).update(form_answers=answers)
-            case.form_answers = answers
+            form_answers={code: value for code, value in report.attributes.items()
+                          if _answer(value)},
+        )
         _record_media_urls(case, report.media_urls, client=client, now=now)
         known = set(Attachment.objects.filter(case=case).values_list("sha256", flat=True))
         for photo in photos:
@@ -283,11 +289,10 @@ def _record_media_urls(case: Case, urls: Sequence[str], *, client: ApiKey, now: 
     if not urls or case.events.filter(kind=EventKind.INFORMATION_ADDED,
                                       data__has_key="media_urls").exists():
         return
-    case_actions._record(
-        case, EventKind.INFORMATION_ADDED, by=client.owner, at=now,
-        summary="Photos: " + " ".join(urls),
+    add_case_information(
+        case=case, text="Photos: " + " ".join(urls), by=client_actor(client), now=now,
         data={"source": SOURCE, "client": client.name, "media_urls": urls},
-        customer_visible=True, action="case.open311_media",
+        audit_action="case.open311_media",
     )
 
 
@@ -469,7 +474,7 @@ def record_client_update(*, update: ClientUpdate, client: ApiKey, now: datetime)
     description = normalise_newlines(update.description).strip()
     media = [url.strip() for url in update.media_urls if url and url.strip()]
     with transaction.atomic():
-        fresh = case_actions._lock(case, None)
+        fresh = lock_case(case=case)
         existing = _client_update_event(fresh, client, update_id)
         if existing is not None:  # a concurrent retry got here first
             return existing
@@ -485,24 +490,27 @@ def record_client_update(*, update: ClientUpdate, client: ApiKey, now: datetime)
             handled_by=None, now=now,
             idempotency_key=f"open311:{client.name}:update:{fresh.pk}:{update_id}"[:200],
         )
-        CaseContact.objects.get_or_create(case=fresh, contact=contact,
-                                          defaults={"linked_at": now})
         record_contact_outcome(contact=contact, outcome=ContactOutcome.CASE_LINKED,
                                note=fresh.reference, by=None, now=now)
-        event = case_actions._record(
-            fresh, EventKind.INFORMATION_ADDED, by=client.owner, at=now,
-            summary=description or f"{client.name}: status {update.status}",
+        actor = client_actor(client)
+        event = add_case_information(
+            case=fresh, contact=contact, by=actor, now=now,
+            text=description or f"{client.name}: status {update.status}",
             data={"source": SOURCE, "client": client.name, "client_update_id": update_id,
                   "client_status": update.status,
                   "updated_datetime": isoformat_london(update.updated_at),
                   **({"media_urls": media} if media else {})},
-            customer_visible=True, action="case.open311_update",
+            audit_action="case.open311_update",
         )
-        if update.resolve_with and fresh.status in OPEN_STATUSES:
-            _resolve_for_client(fresh, outcome=update.resolve_with, client=client, now=now)
+        allowed = OUTCOMES_FOR_TYPE.get(fresh.case_type, GENERAL_OUTCOMES)
+        if (update.resolve_with and fresh.status in OPEN_STATUSES
+                and update.resolve_with in allowed):  # else the update alone is recorded
+            resolve_case(case=case, outcome=update.resolve_with,
+                         note=f"Reported on {client.name}", by=actor, now=now,
+                         expected_version=fresh.version)
         elif update.reopen and fresh.status in (Status.RESOLVED, Status.CLOSED):
-            _reopen_for_client(fresh, client=client, now=now)
-        case_actions._sync(case, fresh)
+            reopen_case(case=case, reason=f"reported as still a problem on {client.name}",
+                        by=actor, now=now, expected_version=fresh.version)
     return event
 
 
@@ -511,39 +519,3 @@ def _client_update_event(case: Case, client: ApiKey, update_id: str) -> CaseEven
         case=case, kind=EventKind.INFORMATION_ADDED, data__client=client.name,
         data__client_update_id=update_id,
     ).first()
-
-
-def _resolve_for_client(case: Case, *, outcome: str, client: ApiKey, now: datetime) -> None:
-    if outcome not in OUTCOMES_FOR_TYPE.get(case.case_type, GENERAL_OUTCOMES):
-        return  # not an outcome this kind of case can have: the update alone is recorded
-    before = case.status
-    case.status = Status.RESOLVED
-    case.outcome = outcome
-    case.outcome_note = f"Reported on {client.name}"
-    case.resolved_at = now
-    charter.stop_clocks(case_id=case.pk, at=now)
-    case_actions._refresh_due_dates(case, move_promise=False)
-    case_actions._save(case, ["status", "outcome", "outcome_note", "resolved_at"])
-    case_actions._record(
-        case, EventKind.RESOLVED, by=client.owner, at=now,
-        summary=f"Resolved: {Outcome(outcome).label}. {case.outcome_note}.",
-        data={"before": before, "outcome": outcome, "source": SOURCE,
-              "clocks": case_actions._clock_outcomes(case)},
-        customer_visible=True,
-    )
-
-
-def _reopen_for_client(case: Case, *, client: ApiKey, now: datetime) -> None:
-    before = {"status": case.status, "outcome": case.outcome,
-              "resolved_at": case.resolved_at, "closed_at": case.closed_at}
-    case.status = Status.IN_PROGRESS
-    case.outcome = ""
-    case.outcome_note = ""
-    case.resolved_at = None
-    case.closed_at = None
-    case_actions._save(case, ["status", "outcome", "outcome_note", "resolved_at", "closed_at"])
-    case_actions._record(
-        case, EventKind.REOPENED, by=client.owner, at=now,
-        summary=f"Reopened: reported as still a problem on {client.name}",
-        data={"before": before, "source": SOURCE}, customer_visible=True,
-    )

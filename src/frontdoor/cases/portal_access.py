@@ -2,7 +2,7 @@
 
 A resident reaches a case in exactly two ways: it was made through their My Account
 (`Case.account`), or staff linked it to the account after checking the person's identity
-(`CaseAccountLink`, made with `link_case_to_account`). Nothing ever matches cases to a
+(`CaseAccountLink`, made with `cases.actions.link_case_to_account`). Nothing ever matches cases to a
 resident by email address or name. A guest reaches one case with the private tracking link
 the confirmation page gave them (only the token's SHA-256 is stored). Anything else does not
 exist for them: NotFound, so references and ids cannot be probed.
@@ -16,24 +16,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from frontdoor.accounts.models import Role, User
+from frontdoor.accounts.models import User
 from frontdoor.accounts.permissions import require
 from frontdoor.accounts.queries import resident_account_of
 from frontdoor.cases.actions import (
-    _link_contact,
-    _lock,
-    _open_case,
-    _record,
-    _require_visible,
-    _save,
-    _sync,
     add_attachment,
+    add_case_information,
+    open_case,
+    reopen_case,
+    reopen_deadline,
 )
+from frontdoor.cases.actors import Actor
 from frontdoor.cases.models import (
     Attachment,
     AttachmentSource,
@@ -49,7 +47,7 @@ from frontdoor.cases.uploads import CheckedFile, check_upload
 from frontdoor.cases.web_forms import tracking_token_hash
 from frontdoor.contacts.actions import log_contact
 from frontdoor.core.errors import Conflict, InvalidInput, NotFound
-from frontdoor.core.time import require_aware, to_london
+from frontdoor.core.time import require_aware
 from frontdoor.council.errors import UnknownCode
 from frontdoor.council.queries import current_council
 from frontdoor.customers.models import Address, Customer
@@ -184,13 +182,6 @@ def _names(case: Case, lang: str) -> tuple[str, str, str]:
     return service, team, officer
 
 
-def reopen_deadline(case: Case) -> datetime | None:
-    """Until when the resident may reopen the resolved case (None: it is not resolved)."""
-    if case.status not in (Status.RESOLVED, Status.CLOSED) or case.resolved_at is None:
-        return None
-    return case.resolved_at + timedelta(days=current_council().portal.reopen_within_days)
-
-
 def request_details(case: Case, *, lang: str, now: datetime) -> RequestDetails:
     """What the request page shows: status, who is dealing with it, dates, history, files."""
     service, team, officer = _names(case, lang)
@@ -258,6 +249,10 @@ def attachment_for(access: Access, case: Case, attachment_id: int) -> Attachment
 # ----------------------------------------------------------------------------- actions
 
 
+def _actor(access: Access) -> Actor:
+    return Actor.guest(access) if isinstance(access, str) else Actor.of(access)
+
+
 def _customer_of(case: Case) -> Customer | None:
     party = case.parties.filter(role=PartyRole.CUSTOMER).select_related("customer").first()
     return party.customer if party is not None else None
@@ -291,26 +286,21 @@ def add_information(
     if not text and not checked:
         raise InvalidInput("information", "required", "Enter the information or choose a file")
     resident = account_or_token if isinstance(account_or_token, User) else None
+    actor = _actor(account_or_token)
     with transaction.atomic():
-        fresh = _lock(case, None)
-        if not fresh.is_open:
-            raise InvalidInput("information", "closed",
-                               "This request is finished, so you cannot add to it. "
-                               "You can reopen it, or contact us.")
         summary = text or "Files added"
         contact = log_contact(
-            channel="web_form", customer=_customer_of(fresh), received_at=now,
-            service_code=fresh.service_code or None,
-            summary=f"Further information on {fresh.reference}: {summary}"[:2000],
+            channel="web_form", customer=_customer_of(case), received_at=now,
+            service_code=case.service_code or None,
+            summary=f"Further information on {case.reference}: {summary}"[:2000],
             handled_by=None, now=now,
         )
-        _link_contact(fresh, contact, by=None, now=now)
-        event = _record(fresh, EventKind.INFORMATION_ADDED, by=resident, at=now, summary=summary,
-                        data={"contact_id": contact.pk, "files": [f.name for f in checked],
-                              "via": "account" if resident else "tracking_link"},
-                        customer_visible=True)
+        event = add_case_information(
+            case=case, text=summary, contact=contact, by=actor, now=now,
+            data={"files": [f.name for f in checked], "via": actor.via},
+        )
         for upload in checked:
-            add_attachment(case=fresh, upload=upload, source=AttachmentSource.PORTAL, by=resident,
+            add_attachment(case=case, upload=upload, source=AttachmentSource.PORTAL, by=resident,
                            now=now, contact=contact)
     return event
 
@@ -327,62 +317,8 @@ def reopen_by_resident(
     if len(reason) > MAX_INFORMATION_LENGTH:
         raise InvalidInput("reason", "too_long",
                            f"The reason must be {MAX_INFORMATION_LENGTH} characters or fewer")
-    resident = account_or_token if isinstance(account_or_token, User) else None
-    with transaction.atomic():
-        fresh = _lock(case, None)
-        until = reopen_deadline(fresh)
-        if until is None:
-            raise InvalidInput("reason", "not_resolved",
-                               "This request is still open, so there is nothing to reopen")
-        if now > until and fresh.resolved_at is not None:
-            days = current_council().portal.reopen_within_days
-            raise InvalidInput(
-                "reason", "too_late",
-                f"You can only reopen a request within {days} days of it being resolved. "
-                f"This one was resolved on {to_london(fresh.resolved_at).strftime('%-d %B %Y')}"
-                " — make a new request or contact us instead.",
-            )
-        before = {"status": fresh.status, "outcome": fresh.outcome,
-                  "resolved_at": fresh.resolved_at, "closed_at": fresh.closed_at}
-        fresh.status = Status.IN_PROGRESS
-        fresh.outcome = ""
-        fresh.outcome_note = ""
-        fresh.resolved_at = None
-        fresh.closed_at = None
-        _save(fresh, ["status", "outcome", "outcome_note", "resolved_at", "closed_at"])
-        _record(fresh, EventKind.REOPENED, by=resident, at=now,
-                summary=f"Reopened by you: {reason}",
-                data={"before": before, "reason": reason,
-                      "via": "account" if resident else "tracking_link"},
-                customer_visible=True, action="case.reopened_by_resident")
-    return _sync(case, fresh)
-
-
-def link_case_to_account(
-    *, case: Case, account: User, identity_check: str, by: User, now: datetime
-) -> CaseAccountLink:
-    """Staff: after checking the resident's identity, show this case in their My Account."""
-    require_aware(now)
-    require(by, "case.view")
-    _require_visible(by, case)
-    check = " ".join((identity_check or "").split())
-    if not check:
-        raise InvalidInput("identity_check", "required",
-                           "Say how you checked the person's identity")
-    if account.role != Role.RESIDENT or resident_account_of(account) is None:
-        raise InvalidInput("account", "not_confirmed",
-                           "Only a resident's My Account with a confirmed email can be linked")
-    with transaction.atomic():
-        existing = CaseAccountLink.objects.filter(case=case, account=account).first()
-        if existing is not None:
-            return existing
-        link = CaseAccountLink.objects.create(case=case, account=account, linked_by=by,
-                                              linked_at=now, identity_check=check[:200])
-        _record(case, EventKind.ACCOUNT_LINKED, by=by, at=now,
-                summary="Added to your online account",
-                data={"account_id": account.pk, "identity_check": check},
-                customer_visible=True)
-    return link
+    return reopen_case(case=case, reason=reason, by=_actor(account_or_token), now=now,
+                       expected_version=None)
 
 
 @dataclass(frozen=True)
@@ -417,7 +353,7 @@ def change_my_address(
         told = []
         for team, codes in by_team.items():
             names = ", ".join(council.service(c).name.get("en") for c in codes)
-            told.append(_open_case(
+            told.append(open_case(
                 case_type=CaseType.ENQUIRY, service_code=codes[0], customer=customer,
                 contact=None, title="Change of address (tell us once)",
                 description=(
@@ -426,6 +362,6 @@ def change_my_address(
                     "records."
                 ),
                 received_at=now, channel="web_form", by=account, now=now, team_code=team,
-                idempotency_key=f"tell-us-once:{address.pk}:{team}",
+                idempotency_key=f"tell-us-once:{address.pk}:{team}", acknowledge=False,
             ))
     return AddressChange(address=address, told=told)

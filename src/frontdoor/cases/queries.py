@@ -175,7 +175,11 @@ def _queue_page(
         # A queue row shows none of the long text: leave it in the database.
         .defer("description", "form_answers", "outcome_note", "address")
         .prefetch_related(
-            Prefetch("parties", queryset=CaseParty.objects.select_related("customer")),
+            # A row names the customer: only the columns a name is made of.
+            Prefetch("parties", queryset=CaseParty.objects.select_related("customer").only(
+                "case_id", "role", "customer__kind", "customer__title", "customer__given_name",
+                "customer__family_name", "customer__organisation_name", "customer__erased_at",
+            )),
             Prefetch("clocks", queryset=Clock.objects.order_by("due_at", "id")),
         )
         .order_by(F("due_at").asc(nulls_last=True), "received_at", "id")[start : start + page_size]

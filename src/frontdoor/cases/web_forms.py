@@ -32,8 +32,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from frontdoor.accounts.models import Role
-from frontdoor.audit.actions import record_change
-from frontdoor.cases.actions import CaseLocation, add_attachment, open_case
+from frontdoor.cases.actions import (
+    CaseLocation,
+    add_attachment,
+    add_reporter_to_case,
+    open_case,
+)
 from frontdoor.cases.form_fields import (
     FieldError,
     UploadedFile,
@@ -43,15 +47,7 @@ from frontdoor.cases.form_fields import (
     missing_answer,
     unknown_answers,
 )
-from frontdoor.cases.models import (
-    OPEN_STATUSES,
-    Case,
-    CaseContact,
-    CaseEvent,
-    CaseParty,
-    EventKind,
-    PartyRole,
-)
+from frontdoor.cases.models import OPEN_STATUSES, Case, CaseParty, PartyRole
 from frontdoor.cases.uploads import CheckedFile, check_upload
 from frontdoor.catalogue.drafts import FormDraft
 from frontdoor.contacts.actions import log_contact, record_contact_outcome
@@ -312,11 +308,10 @@ def submit_online_form(
             now=now,
             location=location,
             idempotency_key=idempotency_key,
+            account=resident,
+            tracking_token_hash=tracking_token_hash(token) if token else "",
+            form_answers={"form": form.code, **_json_answers(form, answers, files)},
         )
-        case.form_answers = {"form": form.code, **_json_answers(form, answers, files)}
-        case.account = resident
-        case.tracking_token_hash = tracking_token_hash(token) if token else ""
-        case.save(update_fields=["form_answers", "account", "tracking_token_hash"])
         for upload in uploads.values():
             add_attachment(case=case, upload=upload, source="portal", by=resident, now=now,
                            contact=contact)
@@ -498,20 +493,7 @@ def add_me_to_report(
             summary=f"Also reported: {case.title}", handled_by=None, now=now,
             idempotency_key=f"{idempotency_key}:contact",
         )
-        CaseContact.objects.get_or_create(case=case, contact=contact, defaults={"linked_at": now})
-        if customer is not None:
-            CaseParty.objects.get_or_create(case=case, customer=customer,
-                                            role=PartyRole.REPORTER)
-        event = CaseEvent.objects.create(
-            case=case, at=now, by=resident, kind=EventKind.CONTACT_LINKED,
-            summary="Someone else reported this too (online form)",
-            data={"contact_id": contact.pk},
-        )
-        record_change(actor=resident, action="case.contact_linked", object_type="case",
-                      object_id=case.pk, summary=f"{case.reference}: another report linked",
-                      data={"event_id": event.pk, "contact_id": contact.pk}, at=now)
-        record_contact_outcome(contact=contact, outcome=ContactOutcome.CASE_LINKED,
-                               note=case.reference, by=None, now=now)
+        add_reporter_to_case(case=case, contact=contact, by=resident, now=now)
         if customer is not None:
             _tell(customer, event="case_update", key=f"add-me:{contact.pk}", now=now,
                   subject_ref=("case", case.reference), data={

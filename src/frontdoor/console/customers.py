@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from frontdoor.accounts.models import User
+from frontdoor.accounts.permissions import can
+from frontdoor.cases.assisted_digital import my_account_invitation
 from frontdoor.cases.customer_merge import merge_customers_for_staff, unmerge_customers_for_staff
 from frontdoor.cases.customer_view import (
     MergedRecord,
@@ -108,6 +110,9 @@ def customer(request: HttpRequest, customer_id: int) -> HttpResponse:
             "formats": _labels(AlternativeFormat, customer.alternative_formats),
             "flags": _labels(VulnerabilityFlag, customer.vulnerability_flags),
             "phone_display": phone_for_display,
+            # Assisted digital (console/assisted.py): complete a form with them, offer My Account.
+            "can_assist": can(request.user, "case.create") and can(request.user, "contact.log"),
+            "invitation": my_account_invitation(customer),
         },
     )
 

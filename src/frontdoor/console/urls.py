@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("frontdoor.console.queue_urls")),
     path("", include("frontdoor.console.case_urls")),
     path("customers/", include("frontdoor.console.customer_urls")),
+    path("", include("frontdoor.console.assisted_urls")),
     path("", include("frontdoor.console.contact_urls")),
     path("", include("frontdoor.console.knowledge_urls")),
 ]

@@ -95,7 +95,7 @@ def _authorise(by: User | None, action: str) -> None:
         require(by, action)
 
 
-def _require_live(customer: Customer) -> None:
+def require_live_customer(customer: Customer) -> None:
     if customer.erased_at is not None:
         raise Conflict("This customer's personal data was erased; it cannot be changed")
     if customer.merged_into_id is not None:
@@ -104,7 +104,7 @@ def _require_live(customer: Customer) -> None:
         )
 
 
-def _record(
+def record_customer_change(
     customer: Customer,
     *,
     action: str,
@@ -129,7 +129,7 @@ def _record(
     return entry.pk
 
 
-def _touch(customer: Customer, now: datetime) -> None:
+def touch_customer(customer: Customer, now: datetime) -> None:
     """Every change moves the version on, so a form opened before it gets a Conflict."""
     Customer.objects.filter(pk=customer.pk).update(version=F("version") + 1, updated_at=now)
     customer.refresh_from_db(fields=["version", "updated_at"])
@@ -161,7 +161,7 @@ def _date_of_birth(value: Any, *, now: datetime) -> date | None:
     return value
 
 
-def _clean_field(name: str, value: Any, *, now: datetime) -> Any:
+def clean_customer_field(name: str, value: Any, *, now: datetime) -> Any:
     if name in _NAME_FIELDS:
         return _text(value, field=name, max_length=_NAME_FIELDS[name])
     if name == "date_of_birth":
@@ -185,7 +185,7 @@ def _clean_field(name: str, value: Any, *, now: datetime) -> Any:
     raise InvalidInput(name, "unknown_field", f"{name!r} cannot be changed here")
 
 
-def _check_names(kind: str, fields: Mapping[str, Any]) -> None:
+def check_customer_names(kind: str, fields: Mapping[str, Any]) -> None:
     if kind == CustomerKind.ORGANISATION:
         if not fields.get("organisation_name"):
             raise InvalidInput("organisation_name", "required", "Enter the organisation's name")
@@ -203,7 +203,7 @@ class CleanAddress:
     usrn: str
 
 
-def _clean_address(data: Mapping[str, Any], *, prefix: str = "") -> CleanAddress:
+def clean_address(data: Mapping[str, Any], *, prefix: str = "") -> CleanAddress:
     line1 = _text(data.get("line1"), field=f"{prefix}line1", max_length=200)
     if not line1:
         raise InvalidInput(f"{prefix}line1", "required", "Enter the first line of the address")
@@ -225,7 +225,7 @@ def _clean_address(data: Mapping[str, Any], *, prefix: str = "") -> CleanAddress
     )
 
 
-def _create_address(customer: Customer, address: CleanAddress, *, is_primary: bool) -> Address:
+def store_address(customer: Customer, address: CleanAddress, *, is_primary: bool) -> Address:
     ward_code = ward_for_postcode(address.postcode)
     row = Address.objects.create(
         customer=customer,
@@ -244,7 +244,7 @@ def _create_address(customer: Customer, address: CleanAddress, *, is_primary: bo
     return row
 
 
-def _search_name(fields: Mapping[str, Any]) -> str:
+def customer_search_name(fields: Mapping[str, Any]) -> str:
     return search_name_for(
         fields.get("given_name", ""),
         fields.get("family_name", ""),
@@ -252,7 +252,7 @@ def _search_name(fields: Mapping[str, Any]) -> str:
     )
 
 
-def _make_sole_primary(model: type[Model], customer: Customer, keep_pk: int) -> None:
+def make_sole_primary(model: type[Model], customer: Customer, keep_pk: int) -> None:
     model._default_manager.filter(customer=customer, is_primary=True).exclude(pk=keep_pk).update(
         is_primary=False
     )
@@ -297,22 +297,22 @@ def create_customer(
         "needs": needs,
         "vulnerability_flags": list(vulnerability_flags),
     }
-    fields = {name: _clean_field(name, value, now=now) for name, value in raw.items()}
-    _check_names(kind, fields)
+    fields = {name: clean_customer_field(name, value, now=now) for name, value in raw.items()}
+    check_customer_names(kind, fields)
     clean_emails = list(
         dict.fromkeys(normalise_email(e, field=f"emails.{i}") for i, e in enumerate(emails))
     )
     clean_phones = list(
         dict.fromkeys(parse_phone(p, field=f"phones.{i}") for i, p in enumerate(phones))
     )
-    clean_addresses = [_clean_address(a, prefix=f"addresses.{i}.") for i, a in enumerate(addresses)]
+    clean_addresses = [clean_address(a, prefix=f"addresses.{i}.") for i, a in enumerate(addresses)]
 
     with transaction.atomic():
         customer = Customer.objects.create(
             kind=kind,
             created_at=now,
             updated_at=now,
-            search_name=_search_name(fields),
+            search_name=customer_search_name(fields),
             **fields,
         )
         remember_name_words(customer.search_name.split())
@@ -323,19 +323,19 @@ def create_customer(
                 customer=customer, e164=e164, kind=phone_kind, is_primary=i == 0
             )
         for i, clean in enumerate(clean_addresses):
-            _create_address(customer, clean, is_primary=i == 0)
-        _record(
+            store_address(customer, clean, is_primary=i == 0)
+        record_customer_change(
             customer,
             action="created",
             summary=f"Created {kind} record",
             data={
-                "after": {
-                    **fields,
-                    "kind": kind,
-                    "emails": clean_emails,
-                    "phones": [p for p, _ in clean_phones],
-                    "addresses": [a.__dict__ for a in clean_addresses],
-                }
+                               "after": {
+                                   **fields,
+                                   "kind": kind,
+                                   "emails": clean_emails,
+                                   "phones": [p for p, _ in clean_phones],
+                                   "addresses": [a.__dict__ for a in clean_addresses],
+                               }
             },
             by=by,
             now=now,
@@ -354,7 +354,7 @@ def update_customer(
     """Change the customer's own fields if nobody changed the record since `expected_version`."""
     require_aware(now)
     _authorise(by, "customer.update")
-    cleaned = {name: _clean_field(name, value, now=now) for name, value in changes.items()}
+    cleaned = {name: clean_customer_field(name, value, now=now) for name, value in changes.items()}
     with transaction.atomic():
         current = Customer.objects.select_for_update().get(pk=customer.pk)
         if current.version != expected_version:
@@ -364,23 +364,24 @@ def update_customer(
                 "Reload it to see their changes, then make yours again.",
                 field="version",
             )
-        _require_live(current)
+        require_live_customer(current)
         before = {name: getattr(current, name) for name in cleaned}
         after = {name: value for name, value in cleaned.items() if before[name] != value}
         if not after:
             return current
         for name, value in after.items():
             setattr(current, name, value)
-        _check_names(current.kind, {n: getattr(current, n) for n in _NAME_FIELDS})
+        check_customer_names(current.kind, {n: getattr(current, n) for n in _NAME_FIELDS})
         renamed = (
-            {"search_name": _search_name(current.__dict__)} if after.keys() & _NAME_FIELDS else {}
+            {"search_name": customer_search_name(current.__dict__)}
+            if after.keys() & _NAME_FIELDS else {}
         )
         Customer.objects.filter(pk=current.pk).update(
             **after, **renamed, version=F("version") + 1, updated_at=now
         )
         remember_name_words(renamed.get("search_name", "").split())
         current.refresh_from_db()
-        _record(
+        record_customer_change(
             current,
             action="updated",
             summary=f"Changed {', '.join(sorted(after))}",
@@ -398,16 +399,16 @@ def add_email(
     require_aware(now)
     _authorise(by, "customer.update")
     clean = normalise_email(address, field="address")
-    _require_live(customer)
+    require_live_customer(customer)
     with transaction.atomic():
         if customer.emails.filter(address=clean).exists():
             raise Conflict("The customer already has that email address", field="address")
         is_primary = make_primary or not customer.emails.exists()
         row = EmailAddress.objects.create(customer=customer, address=clean, is_primary=is_primary)
         if is_primary:
-            _make_sole_primary(EmailAddress, customer, row.pk)
-        _touch(customer, now)
-        _record(
+            make_sole_primary(EmailAddress, customer, row.pk)
+        touch_customer(customer, now)
+        record_customer_change(
             customer,
             action="email_added",
             summary="Added an email address" + (" (primary)" if is_primary else ""),
@@ -425,7 +426,7 @@ def add_phone(
     require_aware(now)
     _authorise(by, "customer.update")
     e164, kind = parse_phone(number, field="number")
-    _require_live(customer)
+    require_live_customer(customer)
     with transaction.atomic():
         if customer.phones.filter(e164=e164).exists():
             raise Conflict("The customer already has that phone number", field="number")
@@ -434,9 +435,9 @@ def add_phone(
             customer=customer, e164=e164, kind=kind, is_primary=is_primary
         )
         if is_primary:
-            _make_sole_primary(PhoneNumber, customer, row.pk)
-        _touch(customer, now)
-        _record(
+            make_sole_primary(PhoneNumber, customer, row.pk)
+        touch_customer(customer, now)
+        record_customer_change(
             customer,
             action="phone_added",
             summary=f"Added a {kind} number" + (" (primary)" if is_primary else ""),
@@ -463,7 +464,7 @@ def add_address(
     """Add an address (postcode normalised, ward from the council's wards where it can tell)."""
     require_aware(now)
     _authorise(by, "customer.update")
-    clean = _clean_address(
+    clean = clean_address(
         {
             "line1": line1,
             "line2": line2,
@@ -473,14 +474,14 @@ def add_address(
             "usrn": usrn,
         }
     )
-    _require_live(customer)
+    require_live_customer(customer)
     with transaction.atomic():
         is_primary = make_primary or not customer.addresses.exists()
-        row = _create_address(customer, clean, is_primary=is_primary)
+        row = store_address(customer, clean, is_primary=is_primary)
         if is_primary:
-            _make_sole_primary(Address, customer, row.pk)
-        _touch(customer, now)
-        _record(
+            make_sole_primary(Address, customer, row.pk)
+        touch_customer(customer, now)
+        record_customer_change(
             customer,
             action="address_added",
             summary=f"Added an address in {clean.postcode}" + (" (primary)" if is_primary else ""),
@@ -512,7 +513,7 @@ def add_representative(
         raise InvalidInput("role", "invalid", f"Choose one of: {', '.join(RepresentativeRole)}")
     clean_email = normalise_email(email) if email.strip() else ""
     clean_phone = parse_phone(phone)[0] if phone.strip() else ""
-    _require_live(customer)
+    require_live_customer(customer)
     with transaction.atomic():
         row = Representative.objects.create(
             customer=customer,
@@ -522,8 +523,8 @@ def add_representative(
             phone=clean_phone,
             authority_note=authority_note.strip(),
         )
-        _touch(customer, now)
-        _record(
+        touch_customer(customer, now)
+        record_customer_change(
             customer,
             action="representative_added",
             summary=f"Added a representative ({role})",
@@ -555,7 +556,7 @@ def record_consent(
         raise InvalidInput("lawful_basis", "invalid", f"Choose one of: {', '.join(LawfulBasis)}")
     if isinstance(services, str) or not all(isinstance(s, str) and s for s in services):
         raise InvalidInput("services", "invalid", "Give a list of service codes")
-    _require_live(customer)
+    require_live_customer(customer)
     with transaction.atomic():
         consent = Consent.objects.create(
             customer=customer,
@@ -565,18 +566,18 @@ def record_consent(
             given_at=now,
             recorded_by=by,
         )
-        _touch(customer, now)
-        _record(
+        touch_customer(customer, now)
+        record_customer_change(
             customer,
             action="consent_recorded",
             summary=f"Consent recorded: {purpose}",
             data={
-                "after": {
-                    "consent_id": consent.pk,
-                    "purpose": purpose,
-                    "services": consent.services,
-                    "lawful_basis": lawful_basis,
-                }
+                               "after": {
+                                   "consent_id": consent.pk,
+                                   "purpose": purpose,
+                                   "services": consent.services,
+                                   "lawful_basis": lawful_basis,
+                               }
             },
             by=by,
             now=now,
@@ -589,21 +590,21 @@ def withdraw_consent(*, consent: Consent, by: User | None, now: datetime) -> Con
     require_aware(now)
     _authorise(by, "customer.record_consent")
     customer = consent.customer
-    _require_live(customer)
+    require_live_customer(customer)
     if consent.withdrawn_at is not None:
         return consent
     with transaction.atomic():
         consent.withdrawn_at = now
         consent.save(update_fields=["withdrawn_at"])
-        _touch(customer, now)
-        _record(
+        touch_customer(customer, now)
+        record_customer_change(
             customer,
             action="consent_withdrawn",
             summary=f"Consent withdrawn: {consent.purpose}",
             data={
-                "consent_id": consent.pk,
-                "before": {"withdrawn_at": None},
-                "after": {"withdrawn_at": now},
+                               "consent_id": consent.pk,
+                               "before": {"withdrawn_at": None},
+                               "after": {"withdrawn_at": now},
             },
             by=by,
             now=now,
@@ -632,7 +633,7 @@ def add_warning_marker(
         require_aware(review_at)
         if review_at <= now:
             raise InvalidInput("review_at", "in_past", "The review date must be in the future")
-    _require_live(customer)
+    require_live_customer(customer)
     with transaction.atomic():
         marker = WarningMarker.objects.create(
             customer=customer,
@@ -642,8 +643,8 @@ def add_warning_marker(
             added_at=now,
             review_at=review_at,
         )
-        _touch(customer, now)
-        _record(
+        touch_customer(customer, now)
+        record_customer_change(
             customer,
             action="warning_marker_added",
             summary=f"Warning marker added: {marker.get_category_display()}",
@@ -664,7 +665,7 @@ def remove_warning_marker(
     if not text:
         raise InvalidInput("reason", "required", "Say why the marker is being removed")
     customer = marker.customer
-    _require_live(customer)
+    require_live_customer(customer)
     if marker.removed_at is not None:
         return marker
     with transaction.atomic():
@@ -672,8 +673,8 @@ def remove_warning_marker(
         marker.removed_by = by
         marker.removal_reason = text
         marker.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-        _touch(customer, now)
-        _record(
+        touch_customer(customer, now)
+        record_customer_change(
             customer,
             action="warning_marker_removed",
             summary=f"Warning marker removed: {marker.get_category_display()}",
@@ -746,8 +747,8 @@ def merge_customers(
     with transaction.atomic():
         keep = Customer.objects.select_for_update().get(pk=keep.pk)
         merge = Customer.objects.select_for_update().get(pk=merge.pk)
-        _require_live(keep)
-        _require_live(merge)
+        require_live_customer(keep)
+        require_live_customer(merge)
         moved: dict[str, list[int]] = {}
         demoted: dict[str, list[int]] = {}
         for related, model in _MOVABLE.items():
@@ -765,8 +766,8 @@ def merge_customers(
         merge.merged_into = keep
         merge.merged_at = now
         merge.save(update_fields=["merged_into", "merged_at"])
-        _touch(merge, now)
-        _touch(keep, now)
+        touch_customer(merge, now)
+        touch_customer(keep, now)
         data = {
             "keep_id": keep.pk,
             "merged_id": merge.pk,
@@ -774,7 +775,7 @@ def merge_customers(
             "demoted": demoted,
             "ward_copied": ward_copied,
         }
-        entry_id = _record(
+        entry_id = record_customer_change(
             merge,
             action="merged",
             summary=f"Merged into customer {keep.pk}",
@@ -782,7 +783,7 @@ def merge_customers(
             by=by,
             now=now,
         )
-        _record(
+        record_customer_change(
             keep,
             action="merged_in",
             summary=f"Customer {merge.pk} merged into this record",
@@ -825,15 +826,15 @@ def unmerge_customers(*, tombstone: Customer, by: User | None, now: datetime) ->
         tombstone.merged_into = None
         tombstone.merged_at = None
         tombstone.save(update_fields=["merged_into", "merged_at"])
-        _touch(tombstone, now)
-        _touch(keep, now)
+        touch_customer(tombstone, now)
+        touch_customer(keep, now)
         data = {
             "keep_id": keep.pk,
             "restored_id": tombstone.pk,
             "merge_entry_id": entry.pk,
             "returned": returned,
         }
-        _record(
+        record_customer_change(
             tombstone,
             action="unmerged",
             summary=f"Separated again from customer {keep.pk}",
@@ -841,7 +842,7 @@ def unmerge_customers(*, tombstone: Customer, by: User | None, now: datetime) ->
             by=by,
             now=now,
         )
-        _record(
+        record_customer_change(
             keep,
             action="unmerged_out",
             summary=f"Customer {tombstone.pk} separated again",
@@ -899,7 +900,7 @@ def erase_customer(*, customer: Customer, by: User | None, now: datetime, reason
         )
         CustomerEvent.objects.filter(customer_id__in=ids).redact_for_erasure()
         customer.refresh_from_db()
-        _record(
+        record_customer_change(
             customer,
             action="erased",
             summary="Personal data erased",

@@ -31,16 +31,16 @@ from frontdoor.core.time import require_aware
 from frontdoor.council.errors import UnknownCode
 from frontdoor.council.queries import current_council
 from frontdoor.customers.actions import (
-    _check_names,
-    _clean_address,
-    _clean_field,
-    _create_address,
-    _make_sole_primary,
-    _record,
-    _require_live,
-    _search_name,
-    _touch,
+    check_customer_names,
+    clean_address,
+    clean_customer_field,
     create_customer,
+    customer_search_name,
+    make_sole_primary,
+    record_customer_change,
+    require_live_customer,
+    store_address,
+    touch_customer,
 )
 from frontdoor.customers.models import (
     Address,
@@ -93,7 +93,7 @@ def _own_customer(account: User) -> Customer:
     customer = customer_for_account(account)
     if customer is None:
         raise NotFound("This account has no customer record yet", field="account")
-    _require_live(customer)
+    require_live_customer(customer)
     return customer
 
 
@@ -167,9 +167,10 @@ def confirm_account_email(*, token: str, now: datetime) -> User:
         )
         ResidentAccount.objects.filter(user=user).update(customer_id=customer.pk,
                                                          customer_linked_at=now)
-        _record(customer, action="account_linked",
-                summary="Created from a My Account whose email address was confirmed",
-                data={"after": {"account_id": user.pk, "email_verified": True}}, by=user, now=now)
+        record_customer_change(
+            customer, action="account_linked",
+            summary="Created from a My Account whose email address was confirmed",
+            data={"after": {"account_id": user.pk, "email_verified": True}}, by=user, now=now)
     return user
 
 
@@ -190,7 +191,7 @@ def link_account_to_customer(
                            "Say how you checked the person's identity")
     if account.role != Role.RESIDENT or not account.is_active:
         raise InvalidInput("account", "not_resident", "Only a resident's My Account can be linked")
-    _require_live(customer)
+    require_live_customer(customer)
     with transaction.atomic():
         resident = ResidentAccount.objects.select_for_update().filter(user=account).first()
         if resident is None or not resident.is_verified:
@@ -208,11 +209,11 @@ def link_account_to_customer(
         resident.identity_check = check[:200]
         resident.save(update_fields=["customer_id", "customer_linked_at", "customer_linked_by",
                                      "identity_check"])
-        _record(customer, action="account_linked",
-                summary=f"Linked to a My Account after checking identity: {check}",
-                data={"before": {"customer_id": before},
-                      "after": {"account_id": account.pk, "identity_check": check}},
-                by=by, now=now)
+        record_customer_change(customer, action="account_linked",
+                               summary=f"Linked to a My Account after checking identity: {check}",
+                               data={"before": {"customer_id": before},
+                                     "after": {"account_id": account.pk, "identity_check": check}},
+                               by=by, now=now)
         record_change(actor=by, action="user.customer_linked", object_type="user",
                       object_id=account.pk, summary=f"My Account linked to customer {customer.pk}",
                       data={"before": {"customer_id": before},
@@ -231,26 +232,27 @@ def update_my_details(
     require_aware(now)
     customer = _own_customer(account)
     names = {
-        "given_name": _clean_field("given_name", given_name, now=now),
-        "family_name": _clean_field("family_name", family_name, now=now),
+        "given_name": clean_customer_field("given_name", given_name, now=now),
+        "family_name": clean_customer_field("family_name", family_name, now=now),
     }
     if not names["given_name"]:
         raise InvalidInput("given_name", "required", "Enter your first name")
     if not names["family_name"]:
         raise InvalidInput("family_name", "required", "Enter your last name")
-    _check_names(customer.kind, names)
+    check_customer_names(customer.kind, names)
     parsed = parse_phone(phone, field="phone") if (phone or "").strip() else None
     with transaction.atomic():
         current = Customer.objects.select_for_update().get(pk=customer.pk)
         changed = {n: v for n, v in names.items() if getattr(current, n) != v}
         if changed:
             Customer.objects.filter(pk=current.pk).update(
-                **changed, search_name=_search_name({**current.__dict__, **changed}),
+                **changed, search_name=customer_search_name({**current.__dict__, **changed}),
                 version=F("version") + 1, updated_at=now,
             )
-            _record(current, action="updated", summary=f"Changed {', '.join(sorted(changed))}",
-                    data={"before": {n: getattr(current, n) for n in changed}, "after": changed},
-                    by=account, now=now)
+            record_customer_change(
+                current, action="updated", summary=f"Changed {', '.join(sorted(changed))}",
+                data={"before": {n: getattr(current, n) for n in changed}, "after": changed},
+                by=account, now=now)
         if parsed is not None:
             e164, kind = parsed
             row = current.phones.filter(e164=e164).first()
@@ -260,11 +262,12 @@ def update_my_details(
                                                      is_primary=True)
                 else:
                     PhoneNumber.objects.filter(pk=row.pk).update(is_primary=True)
-                _make_sole_primary(PhoneNumber, current, row.pk)
-                _touch(current, now)
-                _record(current, action="phone_added", summary=f"Main {kind} number changed",
-                        data={"after": {"phone_id": row.pk, "e164": e164, "is_primary": True}},
-                        by=account, now=now)
+                make_sole_primary(PhoneNumber, current, row.pk)
+                touch_customer(current, now)
+                record_customer_change(
+                    current, action="phone_added", summary=f"Main {kind} number changed",
+                    data={"after": {"phone_id": row.pk, "e164": e164, "is_primary": True}},
+                    by=account, now=now)
     customer.refresh_from_db()
     return customer
 
@@ -279,15 +282,16 @@ def add_my_address(
     """
     require_aware(now)
     customer = _own_customer(account)
-    clean = _clean_address({"line1": line1, "line2": line2, "town": town, "postcode": postcode})
+    clean = clean_address({"line1": line1, "line2": line2, "town": town, "postcode": postcode})
     with transaction.atomic():
-        row = _create_address(customer, clean, is_primary=True)
-        _make_sole_primary(Address, customer, row.pk)
-        _touch(customer, now)
-        _record(customer, action="address_added",
-                summary=f"Moved to an address in {clean.postcode} (main address)",
-                data={"after": {"address_id": row.pk, **clean.__dict__, "is_primary": True}},
-                by=account, now=now)
+        row = store_address(customer, clean, is_primary=True)
+        make_sole_primary(Address, customer, row.pk)
+        touch_customer(customer, now)
+        record_customer_change(
+            customer, action="address_added",
+            summary=f"Moved to an address in {clean.postcode} (main address)",
+            data={"after": {"address_id": row.pk, **clean.__dict__, "is_primary": True}},
+            by=account, now=now)
     return row
 
 
@@ -319,10 +323,11 @@ def set_my_preferences(
             Customer.objects.filter(pk=current.pk).update(
                 **changed, version=F("version") + 1, updated_at=now
             )
-            _record(current, action="updated",
-                    summary=f"Changed {', '.join(sorted(changed))} (by the resident)",
-                    data={"before": {n: getattr(current, n) for n in changed}, "after": changed},
-                    by=account, now=now)
+            record_customer_change(
+                current, action="updated",
+                summary=f"Changed {', '.join(sorted(changed))} (by the resident)",
+                data={"before": {n: getattr(current, n) for n in changed}, "after": changed},
+                by=account, now=now)
     customer.refresh_from_db()
     return customer
 
@@ -371,23 +376,24 @@ def _give_consent(customer: Customer, purpose: str, services: list[str], by: Use
                   now: datetime) -> Consent:
     consent = Consent.objects.create(customer=customer, purpose=purpose, services=services,
                                      given_at=now, recorded_by=by)
-    _touch(customer, now)
-    _record(customer, action="consent_recorded",
-            summary=f"Consent given by the resident: {purpose}",
-            data={"after": {"consent_id": consent.pk, "purpose": purpose, "services": services,
-                            "lawful_basis": consent.lawful_basis}},
-            by=by, now=now)
+    touch_customer(customer, now)
+    record_customer_change(
+        customer, action="consent_recorded",
+        summary=f"Consent given by the resident: {purpose}",
+        data={"after": {"consent_id": consent.pk, "purpose": purpose, "services": services,
+                        "lawful_basis": consent.lawful_basis}},
+        by=by, now=now)
     return consent
 
 
 def _withdraw(consent: Consent, by: User, now: datetime) -> None:
     Consent.objects.filter(pk=consent.pk).update(withdrawn_at=now)
-    _touch(consent.customer, now)
-    _record(consent.customer, action="consent_withdrawn",
-            summary=f"Consent withdrawn by the resident: {consent.purpose}",
-            data={"consent_id": consent.pk, "before": {"withdrawn_at": None},
-                  "after": {"withdrawn_at": now}},
-            by=by, now=now)
+    touch_customer(consent.customer, now)
+    record_customer_change(consent.customer, action="consent_withdrawn",
+                           summary=f"Consent withdrawn by the resident: {consent.purpose}",
+                           data={"consent_id": consent.pk, "before": {"withdrawn_at": None},
+                                 "after": {"withdrawn_at": now}},
+                           by=by, now=now)
 
 
 def tell_us_once_services(customer: Customer) -> list[str]:
@@ -420,7 +426,7 @@ def set_my_subscriptions(*, account: User, topic_codes: Sequence[str], now: date
                       customer_ref=customer.pk)
         for code in removed:
             unsubscribe(token=active[code].unsubscribe_token, now=now)
-        _record(customer, action="subscriptions_changed",
-                summary="Subscriptions changed by the resident",
-                data={"added": added, "removed": removed}, by=account, now=now)
+        record_customer_change(customer, action="subscriptions_changed",
+                               summary="Subscriptions changed by the resident",
+                               data={"added": added, "removed": removed}, by=account, now=now)
     return wanted

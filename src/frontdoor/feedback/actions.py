@@ -25,7 +25,7 @@ from django.urls import reverse
 from frontdoor.accounts.errors import InvalidInputs
 from frontdoor.accounts.models import Role, User
 from frontdoor.cases.actions import open_case
-from frontdoor.cases.models import Case, CaseType, Outcome, ParentRelation, PartyRole
+from frontdoor.cases.models import Case, CaseType, Outcome, PartyRole
 from frontdoor.cases.portal_access import case_for_account, case_for_tracking_token
 from frontdoor.cases.web_forms import tracking_token_hash
 from frontdoor.contacts.actions import log_contact
@@ -140,8 +140,8 @@ def give_feedback(
             case = _open(kind=kind, service_code=service_code, team_code=team_code,
                          customer=customer, title=title, description=description,
                          resident=resident, stage=1 if kind == CaseType.COMPLAINT else None,
-                         now=now, key=idempotency_key)
-            _attach(case, account=resident, token=token, parent=about_case)
+                         now=now, key=idempotency_key, account=resident, token=token,
+                         related_to=about_case)
     except IntegrityError:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -189,9 +189,9 @@ def escalate_complaint(*, case: Case, reason: str, access: Access, now: datetime
                        customer=party.customer if party is not None else None,
                        title=f"Stage 2 review of complaint {found.reference}",
                        description=f"Why the resident is unhappy with our response: {reason}",
-                       resident=resident, stage=2, now=now, key=key)
-        _attach(stage2, account=found.account if found.account_id else resident, token=token,
-                parent=found)
+                       resident=resident, stage=2, now=now, key=key,
+                       account=found.account if found.account_id else resident, token=token,
+                       related_to=found)
     return GivenFeedback(stage2, token)
 
 
@@ -381,22 +381,16 @@ def _customer(resident: User | None, person: PersonDetails, *, now: datetime
 
 def _open(*, kind: str, service_code: str, team_code: str, customer: Customer | None,
           title: str, description: str, resident: User | None, stage: int | None,
-          now: datetime, key: str) -> Case:
+          now: datetime, key: str, account: User | None, token: str,
+          related_to: Case | None) -> Case:
+    """The feedback's case, followed by `account` or the guest's `token`, and about
+    `related_to` (the request the feedback is about, or the complaint under review)."""
     contact = log_contact(channel="web_form", customer=customer, received_at=now,
                           service_code=service_code, summary=title, handled_by=None, now=now,
                           idempotency_key=f"{key}:contact")
     return open_case(case_type=kind, service_code=service_code, customer=customer,
                      contact=contact, title=title, description=description, received_at=now,
                      channel="web_form", by=resident, now=now, team_code=team_code,
-                     complaint_stage=stage, idempotency_key=key)
-
-
-def _attach(case: Case, *, account: User | None, token: str, parent: Case | None) -> None:
-    """Who can follow the new case (the account, or the guest's link) and what it is about."""
-    case.account = account
-    case.tracking_token_hash = tracking_token_hash(token) if token else ""
-    fields = ["account", "tracking_token_hash"]
-    if parent is not None:
-        case.parent, case.parent_relation = parent, ParentRelation.RELATED
-        fields += ["parent", "parent_relation"]
-    case.save(update_fields=fields)
+                     complaint_stage=stage, idempotency_key=key, account=account,
+                     tracking_token_hash=tracking_token_hash(token) if token else "",
+                     related_to=related_to)

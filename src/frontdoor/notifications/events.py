@@ -131,6 +131,12 @@ EVENTS: dict[str, EventSpec] = {
             channels=("email", "sms"),
         ),
         _spec(
+            "account_invitation",
+            "Staff helped you and invite you to set up My Account (your email filled in).",
+            {"sign_up_url": "https://example.gov.uk/account/register/?invitation=abc"},
+            channels=("email",),
+        ),
+        _spec(
             "sign_in_code",
             "A code to sign in.",
             {"code": "482913", "expires_in_minutes": "15"},

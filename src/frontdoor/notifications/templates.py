@@ -101,6 +101,16 @@ _DEFAULTS: dict[str, tuple[str, str, str]] = {
         "Dear ((recipient_name))\n\nYour account is ready. Sign in here:\n\n((sign_in_url))",
         "((council_name)): your account is ready. Sign in at ((sign_in_url))",
     ),
+    "account_invitation": (
+        "Set up your ((council_name)) account",
+        "Dear ((recipient_name))\n\nThank you for contacting us today. Next time, you can do "
+        "this yourself online, at any time, with an account. With an account you can see how "
+        "your requests are going.\n\nTo set one up, use this link. We have filled in your "
+        "email address for you:\n\n((sign_up_url))\n\nYou choose your own password. We will "
+        "never ask you for it.\n\nIf you do not want an account, you can ignore this email. "
+        "You can still contact us by phone or in person.",
+        "((council_name)): set up your account at ((sign_up_url))",
+    ),
     "sign_in_code": (
         "Your sign-in code",
         "Your sign-in code is ((code)).\n\nIt works for ((expires_in_minutes)) minutes. "

@@ -27,7 +27,7 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -41,6 +41,7 @@ from frontdoor.accounts.actions import (
 from frontdoor.accounts.errors import InvalidInputs
 from frontdoor.accounts.models import User
 from frontdoor.accounts.queries import resident_account_of
+from frontdoor.cases.assisted_digital import invited_email
 from frontdoor.cases.models import Case
 from frontdoor.cases.portal_access import (
     MAX_FILES,
@@ -70,6 +71,7 @@ from frontdoor.customers.self_service import (
     set_my_subscriptions,
     update_my_details,
 )
+from frontdoor.feedback.queries import may_escalate
 from frontdoor.notifications.actions import unsubscribe
 from frontdoor.portal.pages import council_or_none, resident_branding
 
@@ -184,8 +186,15 @@ def register(request: HttpRequest) -> HttpResponse:
             return HttpResponseRedirect(reverse("portal:account-check-email"))
     return render_account_page(
         request, "portal/account/register.html", title=_("Create an account"), errors=errors,
-        context={"form": request.POST},
+        context={"form": request.POST if request.method == "POST" else _invited(request)},
     )
+
+
+def _invited(request: HttpRequest) -> dict[str, str]:
+    # Staff who helped a customer may email them a link with their address filled in
+    # (cases.assisted_digital); the address can still be changed, and nothing is linked.
+    email = invited_email(request.GET.get("invitation", ""))
+    return {"email": email} if email else {}
 
 
 @require_safe
@@ -331,6 +340,18 @@ def request_links(*, base: str) -> dict[str, str]:
             "files": f"{base}files/"}
 
 
+def feedback_links(case: Case, *, token: str = "") -> dict[str, str]:
+    """Where the resident gives feedback about the request and, once a stage 1 complaint has
+    had its response, asks for a review (by reference in My Account, by the private link for
+    guests, who have no account to check)."""
+    about = urlencode({"track": token} if token else {"case": case.reference})
+    links = {"give": f"{reverse('portal:feedback')}?{about}"}
+    if may_escalate(case):
+        links["review"] = (reverse("portal:feedback-review-link", args=[token]) if token
+                           else reverse("portal:feedback-review", args=[case.reference]))
+    return links
+
+
 @require_safe
 @resident_only
 def request_page(request: HttpRequest, reference: str) -> HttpResponse:
@@ -341,7 +362,7 @@ def request_page(request: HttpRequest, reference: str) -> HttpResponse:
         title=_("Request %(reference)s") % {"reference": case.reference},
         context={"details": details, "links": request_links(
             base=reverse("portal:account-request", args=[case.reference])),
-            "back": reverse("portal:account-requests")},
+            "feedback": feedback_links(case), "back": reverse("portal:account-requests")},
     )
 
 

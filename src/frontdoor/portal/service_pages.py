@@ -30,7 +30,7 @@ from frontdoor.council.config import (
 )
 from frontdoor.council.errors import UnknownCode
 from frontdoor.portal.pages import council_or_none, render_resident_page
-from frontdoor.portal.views import _clock, _office_entry
+from frontdoor.portal.views import clock_time, office_entry
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def offices_now(config: CouncilConfig, offices: list[Office], now: datetime) -> 
     opening = min(c.clock_start(now + timedelta(seconds=1)) for c in calendars)
     local = to_london(opening)
     return OfficesNow(open_now=False, next_opening=_("%(day)s at %(time)s") % {
-        "day": f"{local:%A %-d %B %Y}", "time": _clock(time(local.hour, local.minute))})
+        "day": f"{local:%A %-d %B %Y}", "time": clock_time(time(local.hour, local.minute))})
 
 
 def what_you_need(forms: list[OnlineForm], lang: str) -> list[str]:
@@ -155,7 +155,7 @@ def service_page(request: HttpRequest, service_code: str) -> HttpResponse:
             "forms": forms,
             "what_you_need": what_you_need(forms, lang),
             "promise": promise,
-            "offices": [_office_entry(office, lang) for office in offices],
+            "offices": [office_entry(office, lang) for office in offices],
             "offices_now": offices_now(config, offices, now),
             "emergency_contacts": config.emergency_contacts,
             "by_phone": "phone" in service.channels,

@@ -15,6 +15,7 @@ from frontdoor.cases.portal_access import case_for_tracking_token, request_detai
 from frontdoor.core.errors import NotFound
 from frontdoor.portal.account import (
     add_information_view,
+    feedback_links,
     file_download,
     lang_of,
     render_account_page,
@@ -41,7 +42,8 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
         request, "portal/track/request.html",
         title=_("Request %(reference)s") % {"reference": case.reference},
         context={"details": request_details(case, lang=lang_of(request), now=timezone.now()),
-                 "links": _links(token), "guest": True},
+                 "links": _links(token), "feedback": feedback_links(case, token=token),
+                 "guest": True},
     )
     # The link is the key to the request: keep it out of other sites' logs and caches.
     response["Referrer-Policy"] = "no-referrer"

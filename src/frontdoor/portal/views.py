@@ -53,7 +53,7 @@ def _matches(entry: ServiceEntry, words: list[str]) -> bool:
     return all(word in haystack for word in words)
 
 
-def _clock(moment: time) -> str:
+def clock_time(moment: time) -> str:
     """09:00 -> "9am", 12:30 -> "12:30pm", 12:00 -> "midday" (GOV.UK style for times)."""
     hour, minute = moment.hour, moment.minute
     suffix = "am" if hour < 12 else "pm"
@@ -63,11 +63,11 @@ def _clock(moment: time) -> str:
     return f"{shown}{suffix}" if minute == 0 else f"{shown}:{minute:02d}{suffix}"
 
 
-def _office_entry(office: Office, lang: str) -> OfficeEntry:
+def office_entry(office: Office, lang: str) -> OfficeEntry:
     hours = []
     for day in WEEKDAYS:
         span = office.hours_for(day)
-        shown = f"{_clock(span.start)} to {_clock(span.end)}" if span else "Closed"
+        shown = f"{clock_time(span.start)} to {clock_time(span.end)}" if span else "Closed"
         hours.append((day.capitalize(), shown))
     return OfficeEntry(office.name.get(lang), office.address, office.phone or "", hours)
 
@@ -76,7 +76,7 @@ def _office_entry(office: Office, lang: str) -> OfficeEntry:
 def home(request: HttpRequest) -> HttpResponse:
     config = council_or_none()
     lang = getattr(request, "LANGUAGE_CODE", "en")
-    offices = [_office_entry(office, lang) for office in config.offices] if config else []
+    offices = [office_entry(office, lang) for office in config.offices] if config else []
     emergency = config.emergency_contacts if config else []
     branding_name = config.council.name.get(lang) if config else None
     return render_resident_page(
