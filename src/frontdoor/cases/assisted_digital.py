@@ -104,9 +104,9 @@ def submit_form_for_customer(
 ) -> Case:
     """Open the case a finished form asks for, for this customer, recorded as assisted.
 
-    The contact is on `channel` (phone or face to face) handled by `by`; the case history
-    records on its "opened" entry the agent who completed it (`data["assisted_by"]`). The same idempotency
-    key again returns the first case; nothing is stored unless everything is.
+    The contact is on `channel` (phone or face to face) handled by `by`; the case's "opened"
+    entry names the agent who completed it (`data["assisted_by"]`). The same idempotency key
+    again returns the first case; nothing is stored unless everything is.
     """
     require_aware(now)
     require(by, "case.create")
