@@ -71,14 +71,14 @@ def test_a_resident_registers_signs_in_and_follows_a_linked_request(
     page.goto(f"{live_server.url}/account/requests/")
     scan(page)
     page.get_by_role("link", name=case.reference).click()
-    assert "A crew will clear it on Tuesday." in page.content()
+    expect(page.locator("body")).to_contain_text("A crew will clear it on Tuesday.")
     scan(page)
     page.get_by_role("button", name="Add information or a file").click()
     scan(page)
     page.get_by_label("What do you want to tell us?").fill("It is blocking the footpath.")
     page.get_by_role("button", name="Send").click()
-    assert "We have added your information" in page.content()
-    assert "It is blocking the footpath." in page.content()
+    expect(page.locator("body")).to_contain_text("We have added your information")
+    expect(page.locator("body")).to_contain_text("It is blocking the footpath.")
 
     for url in ("/account/profile/", "/account/preferences/", "/account/sharing/",
                 "/account/subscriptions/"):
