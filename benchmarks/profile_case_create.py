@@ -5,7 +5,8 @@
 
 Makes its own database (dropped at the end), loads north-norfolk, creates an API key, warms
 up, then POSTs /api/v1/cases in-process (Django's test client: no network, no gunicorn) and
-reports per create: wall time, the SQL statements by kind, and a cProfile summary of where the Python time goes, grouped by layer
+reports per create: wall time, the SQL statements by kind, and a cProfile summary of where
+the Python time goes, grouped by layer
 (our code, the Django ORM, the database driver, templates/JSON, everything else).
 """
 
