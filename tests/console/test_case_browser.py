@@ -44,14 +44,14 @@ def test_a_case_officer_works_a_request_through_to_resolution(council, live_serv
     page = context.new_page()
 
     sign_in(page, live_server, officer.email, "/staff/queues/information-governance/")
-    assert "Information" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Information")
     if javascript:
         assert_accessible(page)
     page.get_by_role("button", name=f"Take {case.reference}").click()
     expect(page.locator("body")).to_contain_text(f"You now own {case.reference}")
 
     page.get_by_role("link", name=case.reference).first.click()
-    assert page.locator("h1").inner_text() == case.reference
+    expect(page.locator("h1")).to_have_text(case.reference)
     if javascript:
         assert_accessible(page)
 
@@ -111,7 +111,7 @@ def test_a_team_leader_shares_out_the_queue(council, live_server, page):
     assert owners == [officer.pk, officer.pk, None]
 
     page.goto(f"{live_server.url}/staff/my-cases/")
-    assert page.locator("h1").inner_text() == "My cases"
+    expect(page.locator("h1")).to_have_text("My cases")
     assert_accessible(page)
 
 
@@ -122,5 +122,5 @@ def test_an_error_on_the_case_page_is_accessible(council, live_server, page):
     sign_in(page, live_server, officer.email, f"/staff/cases/{case.reference}/")
     page.get_by_role("button", name="Add note").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)

@@ -49,9 +49,9 @@ def test_an_agent_resolves_a_call_using_a_knowledge_article(ready, live_server, 
     page.get_by_label("What did they ask?").fill("Bin not emptied on Church Street")
     page.get_by_role("button", name="Continue").click()
 
-    assert page.locator("h1").inner_text() == "What happened?"
+    expect(page.locator("h1")).to_have_text("What happened?")
     page.locator("details summary", has_text="Report a missed bin collection").click()
-    assert page.get_by_text("I'm sorry your bin was missed.").is_visible()
+    expect(page.get_by_text("I'm sorry your bin was missed.")).to_be_visible()
     if javascript:
         assert_accessible(page)
     page.get_by_label("Resolved: I answered it now").check()
@@ -60,7 +60,7 @@ def test_an_agent_resolves_a_call_using_a_knowledge_article(ready, live_server, 
         label="Report a missed bin collection")
     page.get_by_role("button", name="Save and continue").click()
 
-    assert page.locator("h1").inner_text() == "Contact recorded"
+    expect(page.locator("h1")).to_have_text("Contact recorded")
     if javascript:
         assert_accessible(page)
     contact = Contact.objects.get()
@@ -82,7 +82,7 @@ def test_an_agent_hands_off_and_reads_out_the_team_owner_and_date(ready, live_se
     page.get_by_label("Named owner (optional)").select_option(label="Owen Officer")
     page.get_by_role("button", name="Save and continue").click()
 
-    assert page.locator("h1").inner_text() == "Handed to Waste and Environmental Services"
+    expect(page.locator("h1")).to_have_text("Handed to Waste and Environmental Services")
     said = page.locator("#tell-the-customer").inner_text()
     assert re.search(r"Owen Officer in our Waste and Environmental Services team will contact "
                      r"you by \w+day \d{1,2} \w+ 20\d\d.* Your reference is NN-20\d\d-\d{6}\.",
@@ -98,7 +98,7 @@ def test_the_knowledge_pages_are_accessible(ready, live_server, page):
     page.get_by_role("button", name="Search").click()
     assert_accessible(page)
     page.get_by_role("link", name="Single person discount (25% off Council Tax)").click()
-    assert page.locator("h1").inner_text() == "Single person discount (25% off Council Tax)"
+    expect(page.locator("h1")).to_have_text("Single person discount (25% off Council Tax)")
     assert_accessible(page)
     page.goto(f"{live_server.url}/staff/signposting/?q=debt")
     assert_accessible(page)

@@ -26,7 +26,7 @@ def test_an_agent_signs_in_and_lands_on_the_console(council, live_server, browse
     page.get_by_label("Password", exact=True).fill("correct horse 42")
     page.get_by_role("button", name="Sign in").click()
 
-    assert page.locator("h1").inner_text() == "Staff console"
+    expect(page.locator("h1")).to_have_text("Staff console")
     if javascript:
         assert_accessible(page)
     context.close()
@@ -40,5 +40,5 @@ def test_a_wrong_password_shows_an_accessible_error_summary(council, live_server
     page.get_by_role("button", name="Sign in").click()
 
     expect(page).to_have_title(re.compile(r"^Error: "))
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_accessible(page)

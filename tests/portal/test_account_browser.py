@@ -39,7 +39,7 @@ def test_a_resident_registers_signs_in_and_follows_a_linked_request(
     scan(page)
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     scan(page)
 
     page.get_by_label("First name").fill("Priya")
@@ -47,16 +47,16 @@ def test_a_resident_registers_signs_in_and_follows_a_linked_request(
     page.get_by_label("Email address").fill("priya@example.com")
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    assert page.locator("h1").inner_text() == "Check your email"
+    expect(page.locator("h1")).to_have_text("Check your email")
 
     page.goto(live_server.url + path_of(latest_link("priya@example.com")))
-    assert "Email address confirmed" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Email address confirmed")
     page.get_by_role("button", name="Sign in").click()
     scan(page)
     page.get_by_label("Email address").fill("priya@example.com")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator("h1").inner_text() == "Your account"
+    expect(page.locator("h1")).to_have_text("Your account")
     scan(page)
 
     # Staff check Priya's identity on the phone, link her case, and send her an update.
@@ -86,5 +86,5 @@ def test_a_resident_registers_signs_in_and_follows_a_linked_request(
         scan(page)
     page.goto(f"{live_server.url}/account/")
     page.get_by_role("button", name="Sign out").click()
-    assert page.locator("h1").inner_text() == "You have signed out"
+    expect(page.locator("h1")).to_have_text("You have signed out")
     context.close()

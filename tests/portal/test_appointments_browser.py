@@ -44,15 +44,15 @@ def test_a_guest_books_then_cancels_an_appointment(council, live_server, browser
     page.get_by_label("Full name", exact=True).fill("Gail Guest")
     page.get_by_label("Email address", exact=True).fill("gail@example.com")
     page.get_by_role("button", name="Continue").click()
-    assert page.locator("h1").inner_text() == "Check your booking"
+    expect(page.locator("h1")).to_have_text("Check your booking")
     scan()
     page.get_by_role("button", name="Book appointment").click()
-    assert "Appointment booked" in page.locator("h1").inner_text()
-    assert page.locator("#what-to-bring").is_visible()
+    expect(page.locator("h1")).to_contain_text("Appointment booked")
+    expect(page.locator("#what-to-bring")).to_be_visible()
     scan()
 
     page.locator("#manage-link").click()
-    assert page.locator("h1").inner_text() == "Your appointment"
+    expect(page.locator("h1")).to_have_text("Your appointment")
     scan()
     page.get_by_role("button", name="Change the time").click()
     page.get_by_role("button", name="Continue").click()  # no day: the error

@@ -49,12 +49,12 @@ def test_a_guest_reports_fly_tipping_with_a_place_and_a_photo(
     page.get_by_label("Add a photo (optional)").set_input_files(str(photo))
     page.get_by_role("button", name="Continue").click()
 
-    assert page.locator("h1").inner_text() == "Check your answers before sending"
+    expect(page.locator("h1")).to_have_text("Check your answers before sending")
     check(page)
     page.get_by_role("button", name="Send").click()
 
     case = Case.objects.get()
-    assert page.locator("#reference").inner_text() == case.reference
+    expect(page.locator("#reference")).to_have_text(case.reference)
     assert "/track/" in page.locator("#tracking-link").get_attribute("href")
     check(page)
     assert Attachment.objects.get(case=case).original_name == "fly-tip.jpg"

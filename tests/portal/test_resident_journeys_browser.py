@@ -106,12 +106,12 @@ def test_a_guest_reports_fly_tipping_then_follows_it_by_the_private_link(
 
     expect(page.locator("#reference")).to_be_visible()
     case = Case.objects.get()
-    assert page.locator("#reference").inner_text() == case.reference
+    expect(page.locator("#reference")).to_have_text(case.reference)
     assert "Behind Cromer library, Canadas Lane" in case.address + case.description
     assert (float(case.latitude), float(case.longitude)) == (52.9312, 1.3011)
     assert Attachment.objects.get(case=case).original_name == "fly-tip.jpg"
     promised = to_london(case.promised_at).strftime("%A %-d %B %Y")
-    assert promised in page.locator("#promised").inner_text()
+    expect(page.locator("#promised")).to_contain_text(promised)
     tracking_url = page.locator("#tracking-link").get_attribute("href")
     assert tracking_url and tracking_url.startswith("/track/")
     scan(page)
@@ -126,7 +126,7 @@ def test_a_guest_reports_fly_tipping_then_follows_it_by_the_private_link(
     summary = page.locator(".govuk-summary-list")
     expect(summary).to_contain_text("Received")
     expect(summary).to_contain_text(f"We will reply by {promised}")
-    assert "fly-tip.jpg" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("fly-tip.jpg")
     scan(page)
 
     add_customer_update(case=case, text="A crew will clear it on Tuesday.", by=officer,
@@ -206,7 +206,7 @@ def test_a_resident_registers_reports_a_missed_bin_follows_it_and_answers_the_su
     page.get_by_role("button", name="Send").click()
     expect(page.locator("#reference")).to_be_visible()
     case = Case.objects.get()
-    assert page.locator("#reference").inner_text() == case.reference
+    expect(page.locator("#reference")).to_have_text(case.reference)
     assert case.account.email == "priya@example.com"
     scan(page)
 
@@ -305,7 +305,7 @@ def test_a_signed_in_resident_books_an_appointment_and_cancels_it_from_my_accoun
     scan(page)
     page.locator("main a.govuk-link", has_text=re.compile(r"\d")).first.click()
     expect(page.locator("h1")).to_have_text("Your appointment")
-    assert appointment.reference in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(appointment.reference)
     scan(page)
     page.get_by_role("link", name="Cancel this appointment").click()
     scan(page)
