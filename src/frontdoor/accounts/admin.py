@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from frontdoor.accounts.models import ExternalIdentity, MfaDevice, TeamMembership, User
+from frontdoor.accounts.models import (
+    ApiKey,
+    ExternalIdentity,
+    IdempotencyRecord,
+    MfaDevice,
+    ResidentAccount,
+    TeamMembership,
+    User,
+)
+from frontdoor.core.admin import ReadOnlyAdmin
 
 
 class TeamMembershipInline(admin.TabularInline[TeamMembership, User]):
@@ -42,3 +51,20 @@ class MfaDeviceAdmin(admin.ModelAdmin[MfaDevice]):
 class ExternalIdentityAdmin(admin.ModelAdmin[ExternalIdentity]):
     list_display = ["user", "issuer", "subject", "linked_at"]
     search_fields = ["user__email", "subject"]
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ReadOnlyAdmin):
+    # Keys are made and revoked with `frontdoor api-key`; only the prefix identifies one here.
+    list_display = ["name", "prefix", "owner", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["key_hash"]
+
+
+@admin.register(IdempotencyRecord)
+class IdempotencyRecordAdmin(ReadOnlyAdmin):
+    pass
+
+
+@admin.register(ResidentAccount)
+class ResidentAccountAdmin(ReadOnlyAdmin):
+    pass

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from frontdoor.appointments.models import Appointment, AppointmentEvent
-
-
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from frontdoor.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(_ReadOnly):
+class AppointmentAdmin(ReadOnlyAdmin):
     list_display = ["reference", "office_code", "service_code", "kind", "starts_at", "status"]
     list_filter = ["office_code", "kind", "status"]
     search_fields = ["reference"]
@@ -31,6 +18,6 @@ class AppointmentAdmin(_ReadOnly):
 
 
 @admin.register(AppointmentEvent)
-class AppointmentEventAdmin(_ReadOnly):
+class AppointmentEventAdmin(ReadOnlyAdmin):
     list_display = ["appointment", "at", "kind", "by_label", "summary"]
     list_filter = ["kind"]

@@ -7,28 +7,26 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from frontdoor.cases.models import Case, CaseContact, CaseEvent, CaseParty, CaseSequence
+from frontdoor.cases.models import (
+    Attachment,
+    Case,
+    CaseAccountLink,
+    CaseContact,
+    CaseEvent,
+    CaseParty,
+    CaseSequence,
+)
 from frontdoor.charter.models import Clock
+from frontdoor.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class _ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ClockInline(_ReadOnlyInline):
+class ClockInline(ReadOnlyInline):
     model = Clock
     fields = readonly_fields = ("standard_id", "clock_name", "calendar_kind", "started_at",
                                 "due_at", "provisional", "stopped_at", "outcome")
 
 
-class CaseEventInline(_ReadOnlyInline):
+class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     fields = readonly_fields = ("at", "kind", "by", "summary", "customer_visible")
 
@@ -39,7 +37,7 @@ class CasePartyInline(admin.TabularInline):  # type: ignore[type-arg]
     raw_id_fields = ["customer"]
 
 
-class CaseContactInline(_ReadOnlyInline):
+class CaseContactInline(ReadOnlyInline):
     model = CaseContact
     fields = readonly_fields = ("contact", "linked_at")
 
@@ -95,3 +93,15 @@ class CaseSequenceAdmin(admin.ModelAdmin[CaseSequence]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # editing it could issue a reference twice
+
+
+@admin.register(CaseAccountLink)
+class CaseAccountLinkAdmin(ReadOnlyAdmin):
+    list_display = ["case", "account", "linked_by", "linked_at", "identity_check"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(ReadOnlyAdmin):
+    # Files are downloaded through the case page, which checks access and audits the read.
+    list_display = ["case", "original_name", "content_type", "size", "source", "uploaded_at"]
+    exclude = ["file"]

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from frontdoor.catalogue.models import ArticleRevision, KnowledgeArticle, SignpostOrganisation
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from frontdoor.catalogue.models import (
+    ArticleRevision,
+    FormDraft,
+    KnowledgeArticle,
+    SignpostOrganisation,
+)
+from frontdoor.core.admin import ReadOnlyAdmin
 
 
 @admin.register(KnowledgeArticle)
@@ -37,3 +29,10 @@ class ArticleRevisionAdmin(ReadOnlyAdmin):
 class SignpostOrganisationAdmin(ReadOnlyAdmin):
     list_display = ("name", "phone", "url", "area", "active")
     search_fields = ("name", "help_with")
+
+
+@admin.register(FormDraft)
+class FormDraftAdmin(ReadOnlyAdmin):
+    list_display = ["service_code", "form_code", "started_at", "updated_at", "submitted_at",
+                    "reminded_at"]
+    exclude = ["token"]

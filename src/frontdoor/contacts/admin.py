@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from frontdoor.contacts.models import Contact
+from frontdoor.contacts.models import Contact, InboundMessage
+from frontdoor.core.admin import ReadOnlyAdmin
 
 
 @admin.register(Contact)
@@ -16,3 +17,11 @@ class ContactAdmin(admin.ModelAdmin[Contact]):
     raw_id_fields = ["customer", "handled_by"]
     # Contacts are immutable records of what happened; only the outcome changes, via actions.
     readonly_fields = [f.name for f in Contact._meta.get_fields() if f.concrete]
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdmin):
+    # The raw email stays in the database; staff work the unprocessed queue, not this list.
+    list_display = ["received_at", "source", "from_address", "subject", "status"]
+    list_filter = ["status", "source"]
+    exclude = ["raw"]

@@ -7,12 +7,14 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from frontdoor.core.admin import ReadOnlyAdmin
 from frontdoor.customers.models import (
     Address,
     Consent,
     Customer,
     CustomerEvent,
     EmailAddress,
+    NameWord,
     PhoneNumber,
     Representative,
     WarningMarker,
@@ -108,3 +110,8 @@ class CustomerEventAdmin(admin.ModelAdmin[CustomerEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(NameWord)
+class NameWordAdmin(ReadOnlyAdmin):
+    """The words of customers' names that typo-tolerant search corrects against (no ids)."""

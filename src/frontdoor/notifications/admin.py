@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, linebreaks
 
+from frontdoor.core.admin import ReadOnlyAdmin
 from frontdoor.core.errors import InvalidInput
 from frontdoor.notifications import actions, queries
 from frontdoor.notifications.events import EVENTS
@@ -20,6 +21,9 @@ from frontdoor.notifications.models import (
     MessageTemplate,
     Subscription,
     Topic,
+    WebhookDelivery,
+    WebhookDeliveryStatusChange,
+    WebhookSubscription,
 )
 from frontdoor.notifications.templates import check_placeholders
 
@@ -111,3 +115,25 @@ class MessageAdmin(admin.ModelAdmin):
 admin.site.register(Topic)
 admin.site.register(Subscription)
 admin.site.register(Broadcast)
+
+
+@admin.register(MessageStatusChange)
+class MessageStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["message", "status", "at", "detail"]
+    list_filter = ["status"]
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(ReadOnlyAdmin):
+    # The signing secret is never shown; subscriptions change through the API.
+    exclude = ["secret"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    pass
+
+
+@admin.register(WebhookDeliveryStatusChange)
+class WebhookDeliveryStatusChangeAdmin(ReadOnlyAdmin):
+    pass
