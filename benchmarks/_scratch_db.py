@@ -1,5 +1,6 @@
-"""A throwaway database for a benchmark: a SQLite file, or (with DATABASE_URL pointing at
-PostgreSQL) a fresh database on that server that is dropped afterwards."""
+"""Databases for benchmarks: a throwaway one (`scratch_database`: a SQLite file, or with
+DATABASE_URL pointing at PostgreSQL a fresh database there, dropped afterwards), and the
+helpers the PostgreSQL-only benchmarks use to make and drop their own named database."""
 
 from __future__ import annotations
 
@@ -44,3 +45,28 @@ def scratch_database() -> Iterator[str]:
                 connections.close_all()
                 with psycopg.connect(f"{server}/postgres", autocommit=True) as pg:
                     pg.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def with_database(url: str, name: str) -> str:
+    """`url` with its database name replaced by `name`."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+def admin_connection(server_url: str):  # type: ignore[no-untyped-def]
+    """An autocommit connection to the server's `postgres` database (for CREATE/DROP)."""
+    import psycopg
+
+    return psycopg.connect(with_database(server_url, "postgres"), autocommit=True)
+
+
+def recreate_database(server_url: str, name: str) -> None:
+    with admin_connection(server_url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(server_url: str, name: str) -> None:
+    with admin_connection(server_url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

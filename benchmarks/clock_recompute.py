@@ -22,7 +22,8 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from _scratch_db import drop_database, recreate_database, with_database
 
 BENCH_DATABASE = "fd_bench_clocks"
 NOW = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)  # Monday 11 January 2027
@@ -52,8 +53,8 @@ def main() -> None:
         )
     if args.repeat > len(CLOSURE_DAYS):
         sys.exit(f"--repeat is at most {len(CLOSURE_DAYS)}")
-    bench_url = _with_database(server_url, BENCH_DATABASE)
-    _recreate_database(server_url, BENCH_DATABASE)
+    bench_url = with_database(server_url, BENCH_DATABASE)
+    recreate_database(server_url, BENCH_DATABASE)
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
     try:
@@ -63,7 +64,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            _drop_database(server_url, BENCH_DATABASE)
+            drop_database(server_url, BENCH_DATABASE)
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -167,26 +168,8 @@ def _council_file(folder: Path, closures: list[date]) -> str:
     return str(path)
 
 
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-def _admin_connection(server_url: str):  # type: ignore[no-untyped-def]
-    import psycopg
-
-    return psycopg.connect(_with_database(server_url, "postgres"), autocommit=True)
-
-
-def _recreate_database(server_url: str, name: str) -> None:
-    with _admin_connection(server_url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(server_url: str, name: str) -> None:
-    with _admin_connection(server_url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ import sys
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
+
+from _scratch_db import admin_connection, drop_database, recreate_database, with_database
 
 BENCH_DATABASE = "fd_bench_search"
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
@@ -52,10 +53,10 @@ def main() -> None:
             "set DATABASE_URL to a PostgreSQL server, e.g. "
             "postgres://postgres@127.0.0.1:5432/postgres"
         )
-    bench_url = _with_database(server_url, BENCH_DATABASE)
+    bench_url = with_database(server_url, BENCH_DATABASE)
     if not (args.reuse and _database_exists(server_url, BENCH_DATABASE)):
         _check_disk(server_url, args.customers * NEEDED_BYTES_PER_CUSTOMER)
-        _recreate_database(server_url, BENCH_DATABASE)
+        recreate_database(server_url, BENCH_DATABASE)
         args.reuse = False
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
@@ -71,7 +72,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            _drop_database(server_url, BENCH_DATABASE)
+            drop_database(server_url, BENCH_DATABASE)
             print(f"dropped {BENCH_DATABASE}")
 
 
@@ -304,19 +305,10 @@ def _time_searches(args: argparse.Namespace) -> None:
 # --- databases --------------------------------------------------------------------------------
 
 
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def _admin(url: str):
-    import psycopg
-
-    return psycopg.connect(_with_database(url, "postgres"), autocommit=True)
 
 
 def _database_exists(url: str, name: str) -> bool:
-    with _admin(url) as pg:
+    with admin_connection(url) as pg:
         return (
             pg.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             is not None
@@ -324,7 +316,7 @@ def _database_exists(url: str, name: str) -> bool:
 
 
 def _check_disk(url: str, needed: int) -> None:
-    with _admin(url) as pg:
+    with admin_connection(url) as pg:
         try:
             where = pg.execute("SHOW data_directory").fetchone()[0]
         except Exception:  # not allowed to see it: assume the server shares our disk
@@ -340,15 +332,6 @@ def _check_disk(url: str, needed: int) -> None:
     print(f"free disk at {where}: {free / 1e9:.0f} GB (need about {needed / 1e9:.0f} GB)")
 
 
-def _recreate_database(url: str, name: str) -> None:
-    with _admin(url) as pg:
-        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        pg.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(url: str, name: str) -> None:
-    with _admin(url) as pg:
-        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

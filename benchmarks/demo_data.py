@@ -18,7 +18,8 @@ import os
 import sys
 import time
 from datetime import UTC, date, datetime
-from urllib.parse import urlsplit, urlunsplit
+
+from _scratch_db import drop_database, recreate_database, with_database
 
 BENCH_DATABASE = "fd_bench_demo"
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -40,8 +41,8 @@ def main() -> None:
     server_url = os.environ.get("DATABASE_URL", DEFAULT_SERVER)
     if not server_url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL must name a PostgreSQL server (COPY is what is measured)")
-    _recreate_database(server_url, BENCH_DATABASE)
-    os.environ["DATABASE_URL"] = _with_database(server_url, BENCH_DATABASE)
+    recreate_database(server_url, BENCH_DATABASE)
+    os.environ["DATABASE_URL"] = with_database(server_url, BENCH_DATABASE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
     try:
         _run(args)
@@ -50,7 +51,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            _drop_database(server_url, BENCH_DATABASE)
+            drop_database(server_url, BENCH_DATABASE)
             print(f"dropped {BENCH_DATABASE}")
         else:
             print(f"kept {BENCH_DATABASE}")
@@ -90,25 +91,8 @@ def _run(args: argparse.Namespace) -> None:
           f"({sum(r for r, _ in counts.values()) / seconds:,.0f} rows/s over all tables)")
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def _admin_connection(server_url: str):  # type: ignore[no-untyped-def]
-    import psycopg
-
-    return psycopg.connect(_with_database(server_url, "postgres"), autocommit=True)
-
-
-def _recreate_database(server_url: str, name: str) -> None:
-    with _admin_connection(server_url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(server_url: str, name: str) -> None:
-    with _admin_connection(server_url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ import sys
 import threading
 import time
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
+
+from _scratch_db import drop_database, recreate_database, with_database
 
 BENCH_DATABASE = "fd_bench_queue"
 TEAM = "waste-services"
@@ -48,8 +49,8 @@ def main() -> None:
     if not server_url.startswith(("postgres://", "postgresql://")):
         sys.exit("set DATABASE_URL to a PostgreSQL server, e.g. "
                  "postgres://postgres@127.0.0.1:5432/postgres")
-    _recreate_database(server_url, BENCH_DATABASE)
-    os.environ["DATABASE_URL"] = _with_database(server_url, BENCH_DATABASE)
+    recreate_database(server_url, BENCH_DATABASE)
+    os.environ["DATABASE_URL"] = with_database(server_url, BENCH_DATABASE)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontdoor.settings")
     try:
         _run(args)
@@ -58,7 +59,7 @@ def main() -> None:
             from django.db import connections
 
             connections.close_all()
-            _drop_database(server_url, BENCH_DATABASE)
+            drop_database(server_url, BENCH_DATABASE)
 
 
 def _run(args: argparse.Namespace) -> None:
@@ -250,25 +251,8 @@ def _insert(count: int, owner_ids: list[int], now: datetime, rng: random.Random)
         cursor.execute("ANALYZE charter_clock")
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-def _admin_connection(server_url: str):  # type: ignore[no-untyped-def]
-    import psycopg
-
-    return psycopg.connect(_with_database(server_url, "postgres"), autocommit=True)
-
-
-def _recreate_database(server_url: str, name: str) -> None:
-    with _admin_connection(server_url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop_database(server_url: str, name: str) -> None:
-    with _admin_connection(server_url) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
